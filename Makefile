@@ -1,0 +1,54 @@
+# RatingRL: the two commands a newcomer needs are `make run` and `make test`.
+# Every target installs what it needs first (Debian packages, the DMC models).
+
+SHELL := /bin/bash
+SWIFT ?= swift
+APT_PACKAGES := libmujoco-dev libopenblas-dev libxml2 python3 python3-pip ca-certificates
+MODELS_STAMP := models/quadruped.xml
+RELEASE_BIN := .build/release/ratingrl
+# One BLAS thread per process: runs must be deterministic.
+export OPENBLAS_NUM_THREADS := 1
+
+.PHONY: all deps models build release run test bench clean help
+
+all: build
+
+help:
+	@echo "make run     install what is missing, build (release) and run the default job"
+	@echo "make test    install what is missing and run the test suite"
+	@echo "make bench   environment vs raw MuJoCo throughput, per task"
+	@echo "make models  fetch the DeepMind Control Suite XML models into models/"
+	@echo "make deps    install the Debian packages the build needs"
+
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [[ -n "$$missing" ]]; then \
+		echo "make deps: installing$$missing"; \
+		sudo=""; [[ $$(id -u) -ne 0 ]] && sudo="sudo"; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "make deps: no Swift toolchain found; install Swift 6 (swift.org) and put it on PATH" >&2; exit 1; }
+
+models: $(MODELS_STAMP)
+
+$(MODELS_STAMP): scripts/fetch-models.sh | deps
+	./scripts/fetch-models.sh models
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+run: release models
+	$(RELEASE_BIN) rollout --task all --episodes 1
+
+test: deps models
+	$(SWIFT) test
+
+bench: release models
+	$(RELEASE_BIN) bench-env --task all --steps 20000
+
+clean:
+	rm -rf .build

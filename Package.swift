@@ -1,0 +1,30 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "RatingRL",
+    products: [
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control"]),
+        .executable(name: "ratingrl", targets: ["ratingrl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Debian's libmujoco-dev (MuJoCo 2.2.2); no pkg-config file is shipped.
+        .systemLibrary(name: "CMuJoCo", path: "Sources/CMuJoCo",
+                       providers: [.apt(["libmujoco-dev"])]),
+        .target(name: "MuJoCo", dependencies: ["CMuJoCo"]),
+        .target(name: "Randomness"),
+        .target(name: "Control", dependencies: ["MuJoCo", "Randomness"]),
+        .executableTarget(name: "ratingrl", dependencies: [
+            "Control",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
+        .testTarget(name: "CLITests", dependencies: ["ratingrl"]),
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control"],
+                    exclude: ["Fixtures"]),
+    ]
+)

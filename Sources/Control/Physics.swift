@@ -1,0 +1,88 @@
+import MuJoCo
+
+/// A model and its simulation, stepped the way dm_control steps them.
+///
+/// dm_control does not call `mj_step` n times for n substeps. With the Euler
+/// integrator it finishes the previous step with `mj_step2`, runs n − 1 full
+/// steps and ends with `mj_step1`; with RK4 it runs n full steps and then
+/// `mj_step1`. Acceleration-based sensors therefore lag position sensors by a
+/// substep; matching this order is what makes observations agree exactly.
+public final class Physics: @unchecked Sendable {
+    public let model: Model
+    public let data: SimulationData
+
+    public init(model: Model) throws {
+        self.model = model
+        self.data = try SimulationData(model: model)
+    }
+
+    /// Advances `substeps` physics steps (one agent step).
+    /// - Throws: `ControlError.physicsDiverged` when MuJoCo raised a warning.
+    public func step(substeps: Int) throws {
+        if model.integrator == .euler {
+            data.step2()
+            for _ in 1..<max(substeps, 1) { data.step() }
+        } else {
+            for _ in 0..<substeps { data.step() }
+        }
+        data.step1()
+        if data.hasWarnings { throw ControlError.physicsDiverged(time: data.time) }
+    }
+
+    /// `mj_resetData`, then a forward pass with actuation disabled, as
+    /// dm_control's `Physics.reset`.
+    public func reset() {
+        data.reset()
+        forwardWithoutActuation()
+    }
+
+    /// Recomputes derived quantities after the state was set by hand, with
+    /// actuation disabled (no meaningful control yet), as dm_control's `after_reset`.
+    public func forwardWithoutActuation() {
+        let wasDisabled = model.isActuationDisabled
+        model.isActuationDisabled = true
+        data.forward()
+        model.isActuationDisabled = wasDisabled
+    }
+
+    /// Sets every actuator's control.
+    public func setControl(_ action: [Double]) {
+        let ctrl = data.ctrl
+        for i in 0..<ctrl.count { ctrl[i] = action[i] }
+    }
+
+    // Shared accessors several domains use.
+    public var position: [Double] { Array(data.qpos) }
+    public var velocity: [Double] { Array(data.qvel) }
+}
+
+/// Errors of the environment layer. Each message says what to do about it.
+public enum ControlError: Error, CustomStringConvertible, Equatable {
+    case unknownTask(String, valid: [String])
+    case modelsNotFound(searched: [String])
+    case wrongActionSize(got: Int, expected: Int)
+    case nonFiniteAction(index: Int, value: Double)
+    case physicsDiverged(time: Double)
+    case initialStateNotFound(task: String, attempts: Int)
+    case invalidInput(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownTask(name, valid):
+            return "unknown task '\(name)'. Valid tasks: \(valid.joined(separator: ", "))"
+        case let .modelsNotFound(searched):
+            return "the DeepMind Control Suite model files were not found (looked in: \(searched.joined(separator: ", "))). "
+                + "Run `make models` in the RatingRL checkout, or point RATINGRL_MODELS (or --models) at the folder."
+        case let .wrongActionSize(got, expected):
+            return "action has \(got) entries; this task takes \(expected)"
+        case let .nonFiniteAction(index, value):
+            return "action entry \(index) is \(value); actions must be finite numbers"
+        case let .physicsDiverged(time):
+            return "the simulation became unstable at t = \(time) s (MuJoCo raised a warning); reset the environment"
+        case let .initialStateNotFound(task, attempts):
+            return "\(task): no contact-free initial state found in \(attempts) attempts"
+        case let .invalidInput(message):
+            return message
+        }
+    }
+}

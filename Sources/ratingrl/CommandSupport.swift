@@ -1,0 +1,47 @@
+import ArgumentParser
+import Control
+import Foundation
+
+extension ModelOptions {
+    func directory() throws -> ModelDirectory {
+        do { return try ModelDirectory.locate(explicit: models) } catch { throw CleanExit.failure(error) }
+    }
+}
+
+extension CleanExit {
+    /// Turns a library error into a one-line message and a non-zero exit.
+    static func failure(_ error: Error) -> Error {
+        ValidationFailure(message: "\(error)")
+    }
+}
+
+/// An error whose description is the whole message shown to the user.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Resolves "all" or a comma-separated list into task names, rejecting unknown ones.
+func resolveTasks(_ spec: String) throws -> [String] {
+    if spec == "all" { return Suite.benchmarkTasks }
+    let names = spec.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+    for name in names where !Suite.taskNames.contains(name) {
+        throw ValidationFailure(message: "\(ControlError.unknownTask(name, valid: Suite.taskNames))")
+    }
+    return names
+}
+
+/// Writes `data` to `path` atomically (a temporary file renamed into place),
+/// or to standard output when `path` is "-".
+func writeOutput(_ data: Data, to path: String) throws {
+    if path == "-" {
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+        return
+    }
+    do {
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw ValidationFailure(message: "cannot write \(path): \(error.localizedDescription)")
+    }
+}
