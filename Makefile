@@ -45,7 +45,7 @@ run: release models
 	$(RELEASE_BIN) rollout --task all --episodes 1
 
 test: deps models
-	$(SWIFT) test
+	$(SWIFT) test --disable-swift-testing
 
 bench: release models
 	$(RELEASE_BIN) bench-env --task all --steps 20000

@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "RatingRL",
     products: [
-        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control"]),
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet"]),
         .executable(name: "ratingrl", targets: ["ratingrl"]),
     ],
     dependencies: [
@@ -16,6 +16,11 @@ let package = Package(
                        providers: [.apt(["libmujoco-dev"])]),
         .target(name: "MuJoCo", dependencies: ["CMuJoCo"]),
         .target(name: "Randomness"),
+        // Debian's libopenblas-dev; one BLAS thread per process (OPENBLAS_NUM_THREADS=1).
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "NeuralNet", dependencies: ["COpenBLAS", "Randomness"]),
+        .executableTarget(name: "nnbench", dependencies: ["NeuralNet", "COpenBLAS", "Randomness"]),
         .target(name: "Control", dependencies: ["MuJoCo", "Randomness"]),
         .executableTarget(name: "ratingrl", dependencies: [
             "Control",
@@ -23,6 +28,7 @@ let package = Package(
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
         .testTarget(name: "CLITests", dependencies: ["ratingrl"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"],
                     exclude: ["Fixtures"]),

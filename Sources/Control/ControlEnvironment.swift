@@ -10,7 +10,8 @@ public final class ControlEnvironment: Environment {
     /// Agent steps per episode (1000 for the suite's tasks).
     public let stepLimit: Int
     public let actionSpec: ActionSpec
-    public var observationSpec: ObservationSpec { task.observationSpec }
+    public let observationSpec: ObservationSpec
+    private let substeps: Int
 
     private var random: SeededRandom
     private var stepCount = 0
@@ -23,6 +24,8 @@ public final class ControlEnvironment: Environment {
         self.task = task
         self.stepLimit = stepLimit
         self.random = SeededRandom(seed: seed)
+        self.observationSpec = task.observationSpec
+        self.substeps = task.substeps
         let ranges = physics.model.controlRange
         self.actionSpec = ActionSpec(lower: ranges.map(\.lowerBound), upper: ranges.map(\.upperBound))
     }
@@ -45,7 +48,7 @@ public final class ControlEnvironment: Environment {
         try validate(action)
         physics.setControl(action)
         do {
-            try physics.step(substeps: task.substeps)
+            try physics.step(substeps: substeps)
         } catch {
             needsReset = true
             throw error
@@ -88,9 +91,9 @@ public final class ControlEnvironment: Environment {
     /// The observation of the current state.
     public func observe() -> Observation {
         var values = [Double]()
-        values.reserveCapacity(task.observationSpec.size)
+        values.reserveCapacity(observationSpec.size)
         task.observe(physics, into: &values)
-        return Observation(spec: task.observationSpec, values: values)
+        return Observation(spec: observationSpec, values: values)
     }
 
     private func validate(_ action: [Double]) throws {

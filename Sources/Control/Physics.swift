@@ -10,21 +10,27 @@ import MuJoCo
 public final class Physics: @unchecked Sendable {
     public let model: Model
     public let data: SimulationData
+    private let integrator: Integrator
 
     public init(model: Model) throws {
         self.model = model
         self.data = try SimulationData(model: model)
+        self.integrator = model.integrator
     }
 
-    /// Advances `substeps` physics steps (one agent step).
+    /// Advances `substeps` physics steps (one agent step). Expects derived
+    /// quantities to be current, as they are after `reset`, a forward pass or
+    /// a previous `step`.
     /// - Throws: `ControlError.physicsDiverged` when MuJoCo raised a warning.
     public func step(substeps: Int) throws {
-        if model.integrator == .euler {
+        if integrator == .euler {
             data.step2()
-            for _ in 1..<max(substeps, 1) { data.step() }
         } else {
-            for _ in 0..<substeps { data.step() }
+            // RK4: the first step's position and velocity stages were already
+            // computed by the previous mj_step1 or forward pass.
+            data.stepWithCurrentVelocityStage()
         }
+        for _ in 1..<max(substeps, 1) { data.step() }
         data.step1()
         if data.hasWarnings { throw ControlError.physicsDiverged(time: data.time) }
     }

@@ -28,6 +28,21 @@ public final class SimulationData: @unchecked Sendable {
     public func step1() { mj_step1(model.raw, raw) }
     /// The rest of a step after `step1` (`mj_step2`).
     public func step2() { mj_step2(model.raw, raw) }
+    /// The same step as `step()`, for a state whose position- and
+    /// velocity-dependent quantities are already current (right after `step1`
+    /// or `forward`): only the acceleration stage is recomputed before
+    /// integrating. Bit-for-bit the result of `mj_step`, at less cost.
+    public func stepWithCurrentVelocityStage() {
+        mj_checkPos(model.raw, raw)
+        mj_checkVel(model.raw, raw)
+        mj_forwardSkip(model.raw, raw, Int32(mjSTAGE_VEL.rawValue), 0)
+        mj_checkAcc(model.raw, raw)
+        if model.integrator == .rungeKutta4 {
+            mj_RungeKutta(model.raw, raw, 4)
+        } else {
+            mj_Euler(model.raw, raw)
+        }
+    }
     /// Recomputes all derived quantities without advancing time (`mj_forward`).
     public func forward() { mj_forward(model.raw, raw) }
 

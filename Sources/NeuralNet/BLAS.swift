@@ -1,0 +1,50 @@
+import COpenBLAS
+
+/// Sets how many threads OpenBLAS may use for each call.
+///
+/// NeuralNet's matrices are small (batch 64, width 256); one thread per worker is
+/// fastest, and the library forces 1 the first time an `MLP` is created. Run with
+/// `OPENBLAS_NUM_THREADS=1` so OpenBLAS does not even start its thread pool.
+public func setOpenBLASThreadCount(_ count: Int) {
+    precondition(count >= 1, "thread count must be at least 1")
+    rrl_openblas_set_num_threads(Int32(count))
+}
+
+/// How many threads OpenBLAS currently uses per call.
+public func openBLASThreadCount() -> Int {
+    Int(rrl_openblas_get_num_threads())
+}
+
+/// The CPU kernel family OpenBLAS chose at load time (e.g. "SkylakeX", "Haswell").
+///
+/// On CPUs it does not recognise (some VMs report a generic "Intel Xeon
+/// Processor") OpenBLAS 0.3.21 falls back to "Prescott", whose sgemm is ~4× slower;
+/// setting e.g. `OPENBLAS_CORETYPE=SkylakeX` (or `Haswell`) in the environment
+/// before the process starts overrides the choice.
+public func openBLASCoreName() -> String {
+    guard let name = rrl_openblas_core_name() else { return "unknown" }
+    return String(cString: name)
+}
+
+/// Evaluated once, by the first `MLP` initialiser.
+let singleThreadedBLAS: Void = rrl_openblas_set_num_threads(1)
+
+/// C ← alpha·op(A)·op(B) + beta·C for row-major `Float` matrices, where
+/// op(A) is m×k and op(B) is k×n; `lda`, `ldb`, `ldc` are row strides.
+@inline(__always)
+func gemm(
+    transposeA: Bool, transposeB: Bool,
+    m: Int, n: Int, k: Int,
+    alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    cblas_sgemm(CblasRowMajor,
+                transposeA ? CblasTrans : CblasNoTrans,
+                transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k),
+                alpha, a, Int32(lda), b, Int32(ldb),
+                beta, c, Int32(ldc))
+}
