@@ -6,6 +6,9 @@ SWIFT ?= swift
 APT_PACKAGES := libmujoco-dev libopenblas-dev libxml2 python3 python3-pip ca-certificates
 MODELS_STAMP := models/quadruped.xml
 RELEASE_BIN := .build/release/ratingrl
+# Tests run optimised (learning tests take minutes unoptimised); -enable-testing
+# lets the same release build serve the tests and the CLI.
+RELEASE_FLAGS := -c release -Xswiftc -enable-testing
 # One BLAS thread per process: runs must be deterministic.
 export OPENBLAS_NUM_THREADS := 1
 
@@ -39,13 +42,13 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 run: release models
-	$(RELEASE_BIN) rollout --task all --episodes 1
+	$(RELEASE_BIN) train --task cartpole-balance --method ppo --preset quick --steps 300000 --seed 0 --out runs/make-run --overwrite
 
 test: deps models
-	$(SWIFT) test --disable-swift-testing
+	$(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing
 
 bench: release models
 	$(RELEASE_BIN) bench-env --task all --steps 20000

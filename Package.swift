@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "RatingRL",
     products: [
-        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet"]),
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Experiments"]),
         .executable(name: "ratingrl", targets: ["ratingrl"]),
     ],
     dependencies: [
@@ -20,15 +20,19 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS", "Randomness"]),
+        .target(name: "PPO", dependencies: ["Control", "NeuralNet", "Randomness"]),
+        .target(name: "Experiments", dependencies: ["Control", "PPO", "NeuralNet", "Randomness"]),
         .executableTarget(name: "nnbench", dependencies: ["NeuralNet", "COpenBLAS", "Randomness"]),
         .target(name: "Control", dependencies: ["MuJoCo", "Randomness"]),
         .executableTarget(name: "ratingrl", dependencies: [
-            "Control",
+            "Control", "PPO", "Experiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
         .testTarget(name: "CLITests", dependencies: ["ratingrl"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness"]),
+        .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "PPO", "Control"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"],
                     exclude: ["Fixtures"]),

@@ -1,0 +1,47 @@
+import PPO
+
+/// Everything that determines a training run. A run is a pure function of
+/// this configuration (and the machine's floating-point behaviour).
+public struct TrainingConfig: Codable, Sendable, Equatable {
+    public var task: String
+    /// "ppo" trains on the task's true reward.
+    public var method: String
+    public var totalSteps: Int
+    public var seed: UInt64
+    /// The preset `ppo` started from ("quick" or "paper"); informational once resolved.
+    public var preset: String
+    public var ppo: PPOConfig
+    /// Environment steps between deterministic evaluations (0: only at the end).
+    public var evaluationInterval: Int
+    /// Episodes per evaluation.
+    public var evaluationEpisodes: Int
+    /// Environment steps between checkpoints (0: only at the end).
+    public var checkpointInterval: Int
+    /// Threads stepping environments.
+    public var workers: Int
+
+    public static let methods = ["ppo"]
+
+    public init(task: String, method: String = "ppo", totalSteps: Int, seed: UInt64, preset: String, ppo: PPOConfig,
+                evaluationInterval: Int = 0, evaluationEpisodes: Int = 10, checkpointInterval: Int = 0, workers: Int = 2) {
+        self.task = task; self.method = method; self.totalSteps = totalSteps; self.seed = seed
+        self.preset = preset; self.ppo = ppo; self.evaluationInterval = evaluationInterval
+        self.evaluationEpisodes = evaluationEpisodes; self.checkpointInterval = checkpointInterval; self.workers = workers
+    }
+
+    /// PPO updates the run performs: whole rollouts covering `totalSteps`.
+    public var updates: Int { max(1, (totalSteps + ppo.rolloutSize - 1) / ppo.rolloutSize) }
+
+    /// Problems with the configuration, each a sentence; empty when valid.
+    public var problems: [String] {
+        var problems = ppo.problems
+        if !Self.methods.contains(method) {
+            problems.append("method '\(method)' is not available; valid: \(Self.methods.joined(separator: ", "))")
+        }
+        if totalSteps < 1 { problems.append("steps must be at least 1") }
+        if evaluationEpisodes < 1 { problems.append("evaluation episodes must be at least 1") }
+        if evaluationInterval < 0 || checkpointInterval < 0 { problems.append("intervals must not be negative") }
+        if workers < 1 { problems.append("workers must be at least 1") }
+        return problems
+    }
+}

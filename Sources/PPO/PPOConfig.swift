@@ -1,0 +1,130 @@
+/// Every PPO hyperparameter, with Stable-Baselines3's meaning. Presets give
+/// the paper's configuration and a quick one; every field can be overridden.
+public struct PPOConfig: Codable, Sendable, Equatable {
+    /// Parallel environments per rollout.
+    public var environments: Int
+    /// Steps per environment per rollout.
+    public var stepsPerRollout: Int
+    public var minibatchSize: Int
+    public var epochs: Int
+    public var learningRate: Float
+    /// Clip range of the surrogate objective at the start of training.
+    public var clipRange: Float
+    /// Anneal the clip range linearly to 0 over training (the paper's setting).
+    public var annealClipRange: Bool
+    public var gamma: Float
+    public var gaeLambda: Float
+    public var entropyCoefficient: Float
+    public var valueCoefficient: Float
+    public var maxGradientNorm: Float
+    public var adamEpsilon: Float
+    /// Hidden layer widths of both the policy and the value network (separate networks).
+    public var hiddenSizes: [Int]
+    /// "tanh" or "relu".
+    public var activation: String
+    public var logStdInit: Float
+    /// Observations are normalised by running statistics and clipped to ±this.
+    public var observationClip: Double
+
+    /// The paper's configuration (METHOD.md §7, after the RbRL code lineage).
+    public static let paper = PPOConfig(
+        environments: 32, stepsPerRollout: 500, minibatchSize: 64, epochs: 20, learningRate: 5e-5,
+        clipRange: 0.4, annealClipRange: true, gamma: 0.99, gaeLambda: 0.92, entropyCoefficient: 0,
+        valueCoefficient: 0.5, maxGradientNorm: 0.5, adamEpsilon: 1e-5, hiddenSizes: [256, 256, 256],
+        activation: "tanh", logStdInit: 0, observationClip: 10)
+
+    /// The paper's quadruped variant: 16 environments, minibatch 128, λ 0.9.
+    public static let paperQuadruped: PPOConfig = {
+        var config = paper
+        config.environments = 16
+        config.minibatchSize = 128
+        config.gaeLambda = 0.9
+        return config
+    }()
+
+    /// A smaller, faster setting that still learns cartpole-balance.
+    public static let quick = PPOConfig(
+        environments: 8, stepsPerRollout: 256, minibatchSize: 64, epochs: 10, learningRate: 3e-4,
+        clipRange: 0.2, annealClipRange: false, gamma: 0.99, gaeLambda: 0.95, entropyCoefficient: 0,
+        valueCoefficient: 0.5, maxGradientNorm: 0.5, adamEpsilon: 1e-5, hiddenSizes: [64, 64],
+        activation: "tanh", logStdInit: 0, observationClip: 10)
+
+    /// The named preset for a task: "paper" picks the quadruped variant for quadruped tasks.
+    public static func preset(_ name: String, task: String) -> PPOConfig? {
+        switch name {
+        case "paper": task.hasPrefix("quadruped") ? paperQuadruped : paper
+        case "quick": quick
+        default: nil
+        }
+    }
+
+    public static let presetNames = ["quick", "paper"]
+
+    /// Transitions per rollout.
+    public var rolloutSize: Int { environments * stepsPerRollout }
+
+    /// A field override that could not be applied.
+    public struct OverrideError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The names `set(_:to:)` accepts: the JSON keys of this configuration.
+    public static let fieldNames = ["environments", "stepsPerRollout", "minibatchSize", "epochs", "learningRate",
+                                    "clipRange", "annealClipRange", "gamma", "gaeLambda", "entropyCoefficient",
+                                    "valueCoefficient", "maxGradientNorm", "adamEpsilon", "hiddenSizes",
+                                    "activation", "logStdInit", "observationClip"]
+
+    /// Sets one field from text, e.g. `set("learningRate", to: "1e-4")` or
+    /// `set("hiddenSizes", to: "256x256")`.
+    public mutating func set(_ field: String, to text: String) throws {
+        func number<T: LosslessStringConvertible>(_: T.Type) throws -> T {
+            guard let value = T(text) else { throw OverrideError(description: "\(field) takes a number, got '\(text)'") }
+            return value
+        }
+        switch field {
+        case "environments": environments = try number(Int.self)
+        case "stepsPerRollout": stepsPerRollout = try number(Int.self)
+        case "minibatchSize": minibatchSize = try number(Int.self)
+        case "epochs": epochs = try number(Int.self)
+        case "learningRate": learningRate = try number(Float.self)
+        case "clipRange": clipRange = try number(Float.self)
+        case "annealClipRange":
+            guard let flag = Bool(text) else { throw OverrideError(description: "annealClipRange takes true or false") }
+            annealClipRange = flag
+        case "gamma": gamma = try number(Float.self)
+        case "gaeLambda": gaeLambda = try number(Float.self)
+        case "entropyCoefficient": entropyCoefficient = try number(Float.self)
+        case "valueCoefficient": valueCoefficient = try number(Float.self)
+        case "maxGradientNorm": maxGradientNorm = try number(Float.self)
+        case "adamEpsilon": adamEpsilon = try number(Float.self)
+        case "hiddenSizes":
+            let sizes = text.split(separator: "x").compactMap { Int($0) }
+            guard !sizes.isEmpty, sizes.count == text.split(separator: "x").count else {
+                throw OverrideError(description: "hiddenSizes takes widths joined by x, e.g. 256x256x256")
+            }
+            hiddenSizes = sizes
+        case "activation": activation = text
+        case "logStdInit": logStdInit = try number(Float.self)
+        case "observationClip": observationClip = try number(Double.self)
+        default:
+            throw OverrideError(description: "unknown field '\(field)'; fields: \(Self.fieldNames.joined(separator: ", "))")
+        }
+    }
+
+    /// Problems with the configuration, each a sentence; empty when valid.
+    public var problems: [String] {
+        var problems: [String] = []
+        if environments < 1 { problems.append("environments must be at least 1") }
+        if stepsPerRollout < 1 { problems.append("steps per rollout must be at least 1") }
+        if minibatchSize < 2 || minibatchSize > rolloutSize {
+            problems.append("minibatch size must be between 2 and environments × steps per rollout (\(rolloutSize))")
+        }
+        if epochs < 1 { problems.append("epochs must be at least 1") }
+        if !(learningRate > 0) { problems.append("learning rate must be positive") }
+        if !(clipRange > 0) { problems.append("clip range must be positive") }
+        if !(0...1).contains(gamma) || !(0...1).contains(gaeLambda) { problems.append("gamma and GAE lambda must be in [0, 1]") }
+        if hiddenSizes.isEmpty || hiddenSizes.contains(where: { $0 < 1 }) { problems.append("hidden sizes must be positive") }
+        if !["tanh", "relu"].contains(activation) { problems.append("activation must be tanh or relu") }
+        return problems
+    }
+}

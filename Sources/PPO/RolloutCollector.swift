@@ -1,0 +1,95 @@
+import NeuralNet
+import Randomness
+
+/// Runs the current policy in the vectorised environments and fills a
+/// `RolloutBuffer`, as Stable-Baselines3's `collect_rollouts` does: one batched
+/// policy and value forward per step, observations normalised by running
+/// statistics updated with each new batch, and time-limit truncations
+/// bootstrapped by adding γ·V(final observation) to the last reward.
+public final class RolloutCollector {
+    public let environments: VectorEnvironment
+    public let rewardSource: RewardSource
+    public weak var observer: TransitionObserver?
+
+    private var rawObservations: [[Double]]
+    private var normalized: Matrix
+    private var episodeStarts: [Bool]
+    private var trueReturns: [Double]
+    private var learnedReturns: [Double]
+
+    /// True and policy-reward returns of episodes finished since the last `takeFinishedEpisodes()`.
+    public private(set) var finishedEpisodes: [(trueReturn: Double, policyReturn: Double)] = []
+    /// Episodes ended early by an unstable simulation, in total.
+    public private(set) var physicsFailures = 0
+
+    public init(environments: VectorEnvironment, rewardSource: RewardSource, agent: PPOAgent) throws {
+        self.environments = environments
+        self.rewardSource = rewardSource
+        rawObservations = try environments.reset()
+        agent.normalizer.update(rawObservations)
+        normalized = agent.normalizer.normalize(rawObservations)
+        episodeStarts = [Bool](repeating: true, count: environments.count)
+        trueReturns = [Double](repeating: 0, count: environments.count)
+        learnedReturns = trueReturns
+    }
+
+    /// Collects `buffer.steps` steps of every environment into `buffer` and
+    /// computes its advantages.
+    public func collect(into buffer: inout RolloutBuffer, agent: PPOAgent, random: inout SeededRandom) throws {
+        let n = environments.count
+        let gamma = agent.config.gamma
+        for t in 0..<buffer.steps {
+            let (actions, logProbabilities) = agent.policy.sample(normalized, random: &random)
+            let values = agent.values(normalized)
+            let applied = clippedActions(actions)
+
+            let step = try environments.step(applied)
+            let policyRewards = rewardSource.rewards(rawObservations: rawObservations, normalizedObservations: normalized,
+                                                     actions: applied, trueRewards: step.rewards)
+            var rewards = policyRewards
+            observer?.observe(rawObservations: rawObservations, actions: applied, trueRewards: step.rewards, dones: step.dones)
+            physicsFailures += step.failures
+
+            // Bootstrap truncated episodes from the value of their final observation.
+            let ended = (0..<n).filter { step.dones[$0] }
+            if !ended.isEmpty {
+                let finals = agent.normalizer.normalize(ended.map { step.terminalObservations[$0]! })
+                let finalValues = agent.values(finals)
+                for (k, e) in ended.enumerated() { rewards[e] += Double(gamma * finalValues[k]) }
+            }
+            for e in 0..<n {
+                trueReturns[e] += step.rewards[e]
+                learnedReturns[e] += policyRewards[e]
+                if step.dones[e] {
+                    finishedEpisodes.append((trueReturns[e], learnedReturns[e]))
+                    trueReturns[e] = 0
+                    learnedReturns[e] = 0
+                }
+            }
+
+            buffer.store(step: t, observations: normalized.values, actions: actions.values,
+                         rewards: rewards.map(Float.init), episodeStarts: episodeStarts,
+                         values: values, logProbabilities: logProbabilities)
+
+            rawObservations = step.observations
+            agent.normalizer.update(rawObservations)
+            normalized = agent.normalizer.normalize(rawObservations)
+            episodeStarts = step.dones
+        }
+        buffer.computeAdvantages(lastValues: agent.values(normalized), lastEpisodeStarts: episodeStarts,
+                                 gamma: gamma, lambda: agent.config.gaeLambda)
+    }
+
+    /// Returns and forgets the episodes finished since the last call.
+    public func takeFinishedEpisodes() -> [(trueReturn: Double, policyReturn: Double)] {
+        defer { finishedEpisodes.removeAll() }
+        return finishedEpisodes
+    }
+
+    private func clippedActions(_ actions: Matrix) -> [[Double]] {
+        let spec = environments.actionSpec
+        return (0..<actions.rows).map { r in
+            (0..<actions.columns).map { i in min(max(Double(actions[r, i]), spec.lower[i]), spec.upper[i]) }
+        }
+    }
+}

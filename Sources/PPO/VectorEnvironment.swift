@@ -1,0 +1,128 @@
+import Control
+import Dispatch
+
+/// Several copies of one task stepped together, in parallel across cores.
+/// An environment whose episode ends is reset at once, as Stable-Baselines3's
+/// vectorised environments do; its final observation is reported separately.
+public final class VectorEnvironment {
+    /// What one vectorised step returns.
+    public struct Step {
+        /// The next observation of every environment (after a reset where an episode ended).
+        public var observations: [[Double]]
+        public var rewards: [Double]
+        /// True where the episode ended at this step (always a time-limit truncation
+        /// for the suite's tasks, or a physics failure).
+        public var dones: [Bool]
+        /// The observation the ended episode finished on, where `dones` is true.
+        public var terminalObservations: [[Double]?]
+        /// Episodes whose simulation became unstable this step (they were reset).
+        public var failures: Int
+    }
+
+    public let environments: [ControlEnvironment]
+    public let workerCount: Int
+    /// The latest observation of every environment.
+    public private(set) var observations: [[Double]] = []
+    public var count: Int { environments.count }
+    public var actionSpec: ActionSpec { environments[0].actionSpec }
+    public var observationSize: Int { environments[0].observationSpec.size }
+
+    /// `count` environments of `task`, environment i seeded with `seed + i`.
+    public init(task: String, count: Int, models: ModelDirectory, seed: UInt64, workers: Int) throws {
+        precondition(count > 0, "VectorEnvironment needs at least one environment")
+        environments = try (0..<count).map { try Suite.make(task, models: models, seed: seed &+ UInt64($0)) }
+        workerCount = max(1, min(workers, count))
+    }
+
+    /// Starts a new episode in every environment.
+    public func reset() throws -> [[Double]] {
+        observations = try environments.map { try $0.reset(seed: nil).observation.values }
+        return observations
+    }
+
+    /// Applies one action per environment (clipped to the action bounds first).
+    public func step(_ actions: [[Double]]) throws -> Step {
+        let n = count
+        let results = ResultSlots<Result<Outcome, Error>>(count: n)
+        let boxes = environments.map(UncheckedEnvironment.init)
+        let bounds = actionSpec
+        let previous = observations
+        let workers = workerCount
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in stride(from: worker, to: n, by: workers) {
+                results.store(i, Self.stepOne(boxes[i].environment, action: actions[i], bounds: bounds,
+                                              previousObservation: previous[i]))
+            }
+        }
+        var step = Step(observations: [], rewards: [], dones: [], terminalObservations: [], failures: 0)
+        step.observations.reserveCapacity(n)
+        for i in 0..<n {
+            switch results.value(i) {
+            case let .success(outcome):
+                step.observations.append(outcome.observation)
+                step.rewards.append(outcome.reward)
+                step.dones.append(outcome.terminal != nil)
+                step.terminalObservations.append(outcome.terminal)
+                if outcome.failed { step.failures += 1 }
+            case let .failure(error):
+                throw error
+            }
+        }
+        observations = step.observations
+        return step
+    }
+
+    private struct Outcome: Sendable {
+        var observation: [Double]
+        var reward: Double
+        var terminal: [Double]?
+        var failed: Bool
+    }
+
+    private static func stepOne(_ environment: ControlEnvironment, action: [Double], bounds: ActionSpec,
+                                previousObservation: [Double]) -> Result<Outcome, Error> {
+        var clipped = action
+        for j in clipped.indices { clipped[j] = min(max(clipped[j], bounds.lower[j]), bounds.upper[j]) }
+        do {
+            let timeStep: TimeStep
+            do {
+                timeStep = try environment.step(clipped)
+            } catch ControlError.physicsDiverged {
+                // An unstable simulation ends the episode where it stood; training goes on.
+                let restart = try environment.reset(seed: nil)
+                return .success(Outcome(observation: restart.observation.values, reward: 0, terminal: previousObservation, failed: true))
+            }
+            if timeStep.isLast {
+                let restart = try environment.reset(seed: nil)
+                return .success(Outcome(observation: restart.observation.values, reward: timeStep.reward,
+                                        terminal: timeStep.observation.values, failed: false))
+            }
+            return .success(Outcome(observation: timeStep.observation.values, reward: timeStep.reward, terminal: nil, failed: false))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+/// An environment handed to exactly one worker thread per step.
+private struct UncheckedEnvironment: @unchecked Sendable {
+    let environment: ControlEnvironment
+}
+
+/// One result slot per environment, each written by exactly one worker and
+/// read only after all workers have finished.
+private final class ResultSlots<Value>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<Value?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+    func store(_ index: Int, _ value: Value) { slots[index] = value }
+    func value(_ index: Int) -> Value { slots[index]! }
+}
