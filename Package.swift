@@ -19,7 +19,9 @@ let package = Package(
         // Debian's libopenblas-dev; one BLAS thread per process (OPENBLAS_NUM_THREADS=1).
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "NeuralNet", dependencies: ["COpenBLAS", "Randomness"]),
+        // Vectorised element-wise kernels (tanh, Adam), dispatched by CPU features at load time.
+        .target(name: "CKernels"),
+        .target(name: "NeuralNet", dependencies: ["COpenBLAS", "CKernels", "Randomness"]),
         .target(name: "PPO", dependencies: ["Control", "NeuralNet", "Randomness"]),
         .target(name: "Experiments", dependencies: ["Control", "PPO", "NeuralNet", "Randomness"]),
         .executableTarget(name: "nnbench", dependencies: ["NeuralNet", "COpenBLAS", "Randomness"]),

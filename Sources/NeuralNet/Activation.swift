@@ -1,3 +1,4 @@
+import CKernels
 /// An element-wise activation function applied after a layer's affine map.
 ///
 /// The backward pass is expressed through the activation's *output* `y`
@@ -25,7 +26,10 @@ public enum Activation: Hashable, Sendable {
     public func callAsFunction(_ x: Float) -> Float {
         switch self {
         case .identity: return x
-        case .tanh: return simdTanh(SIMD16(repeating: x))[0]
+        case .tanh:
+            var value = x
+            rrl_tanh_inplace(&value, 1)
+            return value
         case .relu: return x > 0 ? x : 0
         case .leakyReLU(let slope): return x > 0 ? x : x * slope
         }
@@ -47,7 +51,8 @@ public enum Activation: Hashable, Sendable {
         case .identity:
             return
         case .tanh:
-            mapInPlace(values) { simdTanh($0) }
+            guard let base = values.baseAddress else { return }
+            rrl_tanh_inplace(base, values.count)
         case .relu:
             mapInPlace(values) { $0.replacing(with: 0, where: $0 .<= 0) }
         case .leakyReLU(let slope):

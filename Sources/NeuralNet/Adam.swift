@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -54,53 +55,17 @@ public struct Adam: Sendable {
         let biasCorrection2 = 1 - pow(Double(beta2), t)
         let stepSize = Float(Double(learningRate) / biasCorrection1)
         let inverseCorrection2Root = Float(1 / biasCorrection2.squareRoot())
-        let meanWeight = 1 - beta1
-        let b2 = beta2, squareWeight = 1 - beta2, eps = epsilon
+        let b2 = beta2, eps = epsilon
         let n = parameterCount
-        parameters.withUnsafeMutableBufferPointer { pBuffer in
-            gradients.withUnsafeBufferPointer { gBuffer in
-                firstMoment.withUnsafeMutableBufferPointer { mBuffer in
-                    secondMoment.withUnsafeMutableBufferPointer { vBuffer in
+        parameters.withUnsafeMutableBufferPointer { p in
+            gradients.withUnsafeBufferPointer { g in
+                firstMoment.withUnsafeMutableBufferPointer { m in
+                    secondMoment.withUnsafeMutableBufferPointer { v in
                         guard n > 0 else { return }
-                        let p = UnsafeMutableRawPointer(pBuffer.baseAddress!)
-                        let g = UnsafeRawPointer(gBuffer.baseAddress!)
-                        let m = UnsafeMutableRawPointer(mBuffer.baseAddress!)
-                        let v = UnsafeMutableRawPointer(vBuffer.baseAddress!)
-                        // Sixteen parameters at a time; the compiler does not vectorise
-                        // the square root and division of the scalar loop by itself.
                         // torch divides √v by √(1−β₂ᵗ); multiplying by the reciprocal
                         // differs by at most an ulp and saves a division.
-                        @inline(__always)
-                        func update(_ p: inout SIMD16<Float>, _ g: SIMD16<Float>,
-                                    _ m: inout SIMD16<Float>, _ v: inout SIMD16<Float>) {
-                            m = m + meanWeight * (g - m)              // torch: exp_avg.lerp_(grad, 1 - beta1)
-                            v = v * b2 + squareWeight * g * g         // exp_avg_sq.mul_(beta2).addcmul_(...)
-                            p = p - stepSize * (m / (v.squareRoot() * inverseCorrection2Root + eps))
-                        }
-                        var i = 0
-                        while i + 16 <= n {
-                            let offset = i &* 4
-                            var pv = p.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                            var mv = m.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                            var vv = v.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                            let gv = g.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                            update(&pv, gv, &mv, &vv)
-                            p.storeBytes(of: pv, toByteOffset: offset, as: SIMD16<Float>.self)
-                            m.storeBytes(of: mv, toByteOffset: offset, as: SIMD16<Float>.self)
-                            v.storeBytes(of: vv, toByteOffset: offset, as: SIMD16<Float>.self)
-                            i &+= 16
-                        }
-                        if i < n {
-                            var pv = SIMD16<Float>(), gv = SIMD16<Float>(), mv = SIMD16<Float>(), vv = SIMD16<Float>()
-                            for k in 0..<(n - i) {
-                                pv[k] = pBuffer[i + k]; gv[k] = gBuffer[i + k]
-                                mv[k] = mBuffer[i + k]; vv[k] = vBuffer[i + k]
-                            }
-                            update(&pv, gv, &mv, &vv)
-                            for k in 0..<(n - i) {
-                                pBuffer[i + k] = pv[k]; mBuffer[i + k] = mv[k]; vBuffer[i + k] = vv[k]
-                            }
-                        }
+                        rrl_adam_update(p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, n,
+                                        beta1, b2, stepSize, inverseCorrection2Root, eps)
                     }
                 }
             }

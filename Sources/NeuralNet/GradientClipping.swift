@@ -45,6 +45,25 @@ public func clipGradientNorm(of networks: [MLP], maxNorm: Float) -> Float {
     return Float(norm)
 }
 
+/// Clips the `gradients` of several networks and one more buffer (e.g. a
+/// policy's log standard deviations) together, in place. Returns the joint
+/// norm before clipping.
+@discardableResult
+public func clipGradientNorm(of networks: [MLP], and extra: inout [Float], maxNorm: Float) -> Float {
+    var total = extra.withUnsafeBufferPointer { squaredNorm($0) }
+    for network in networks {
+        total += network.gradients.withUnsafeBufferPointer { squaredNorm($0) }
+    }
+    let norm = total.squareRoot()
+    if let factor = clipFactor(norm: norm, maxNorm: maxNorm) {
+        for network in networks {
+            network.gradients.withUnsafeMutableBufferPointer { scale($0, by: factor) }
+        }
+        extra.withUnsafeMutableBufferPointer { scale($0, by: factor) }
+    }
+    return Float(norm)
+}
+
 /// The factor to apply, or nil when the norm is within bounds (or NaN).
 private func clipFactor(norm: Double, maxNorm: Float) -> Float? {
     precondition(maxNorm >= 0, "maxNorm must be non-negative")

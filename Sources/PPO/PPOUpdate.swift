@@ -45,11 +45,10 @@ public func ppoUpdate(agent: PPOAgent, buffer: RolloutBuffer, clipRange: Float,
                                policyCache: &policyCache, valueCache: &valueCache)
 
             // One global clip over every parameter, then Adam.
-            var buffers = [policy.mean.gradients, policy.logStdGradient, agent.value.gradients]
-            clipGradientNorm(&buffers, maxNorm: config.maxGradientNorm)
-            agent.policyOptimizer.step(parameters: &policy.mean.parameters, gradients: buffers[0])
-            agent.logStdOptimizer.step(parameters: &policy.logStd, gradients: buffers[1])
-            agent.valueOptimizer.step(parameters: &agent.value.parameters, gradients: buffers[2])
+            clipGradientNorm(of: [policy.mean, agent.value], and: &policy.logStdGradient, maxNorm: config.maxGradientNorm)
+            agent.policyOptimizer.step(parameters: &policy.mean.parameters, gradients: policy.mean.gradients)
+            agent.logStdOptimizer.step(parameters: &policy.logStd, gradients: policy.logStdGradient)
+            agent.valueOptimizer.step(parameters: &agent.value.parameters, gradients: agent.value.gradients)
 
             statistics.policyLoss += loss.policy
             statistics.valueLoss += loss.value

@@ -95,20 +95,6 @@ struct TrainCommand: ParsableCommand {
         print(String(format: "final_eval_return %.1f ± %.1f  env_steps %d  wall %.1f s", summary.finalEvalReturn,
                      summary.finalEvalStd, summary.envSteps, summary.wallSeconds))
     }
-
-    private func applyOverrides(_ text: String, to config: PPOConfig) throws -> PPOConfig {
-        var config = config
-        for assignment in text.split(separator: ",") {
-            let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else {
-                throw ValidationFailure(message: "--set: '\(assignment)' is not key=value")
-            }
-            do { try config.set(parts[0], to: parts[1]) } catch let error as PPOConfig.OverrideError {
-                throw ValidationFailure(message: "--set: \(error.description)")
-            }
-        }
-        return config
-    }
 }
 
 func duration(_ seconds: Double) -> String {

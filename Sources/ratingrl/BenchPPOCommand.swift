@@ -1,0 +1,71 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import PPO
+
+struct BenchPPOCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-ppo",
+        abstract: "Time PPO's rollout and update phases on a task, next to the sgemm peak of this machine.",
+        discussion: "Prints env steps/s, the update's GFLOP/s as a share of single-thread sgemm peak, and the core-minutes a run of --estimate-steps would take. Build with -c release.")
+
+    @Option(help: "Task to train on.")
+    var task = "cartpole-balance"
+
+    @Option(help: "Hyperparameter preset: \(PPOConfig.presetNames.joined(separator: " or ")).")
+    var preset = "quick"
+
+    @Option(help: "Override preset fields: comma-separated key=value (see `ratingrl train --help`).")
+    var set: String?
+
+    @Option(help: "PPO updates to time.")
+    var updates = 3
+
+    @Option(help: "Environment steps of the run to estimate core-minutes for.")
+    var estimateSteps = 4_000_000
+
+    @Option(help: "Threads stepping environments.")
+    var workers = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Also write the result as JSON here.")
+    var json: String?
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        _ = try resolveTasks(task)
+        guard var config = PPOConfig.preset(preset, task: task) else {
+            throw ValidationFailure(message: "unknown preset '\(preset)'; valid: \(PPOConfig.presetNames.joined(separator: ", "))")
+        }
+        if let set { config = try applyOverrides(set, to: config) }
+        guard config.problems.isEmpty else {
+            throw ValidationFailure(message: "invalid configuration: " + config.problems.joined(separator: "; "))
+        }
+        let result = try PPOBenchmark.measure(task: task, config: config, updates: updates,
+                                              models: try modelOptions.directory(), workers: workers)
+        print(String(format: "%@ (%@): %d steps in %.1f s = %.0f env steps/s; rollout %.1f s, update %.1f s",
+                     task, preset, result.envSteps, result.wallSeconds, result.stepsPerSecond,
+                     result.rolloutWallSeconds, result.updateWallSeconds))
+        print(String(format: "update %.1f GFLOP/s = %.0f%% of single-thread sgemm peak %.1f GFLOP/s (OpenBLAS core %@)",
+                     result.updateGFLOPS, 100 * result.updateEfficiency, result.sgemmPeakGFLOPS, result.openBLASCore))
+        print(String(format: "estimated %.1f core-minutes for %d env steps", result.coreMinutes(forSteps: estimateSteps), estimateSteps))
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try writeOutput(try encoder.encode(result), to: json)
+        }
+    }
+}
+
+/// Applies `key=value,...` overrides to a PPO configuration.
+func applyOverrides(_ text: String, to config: PPOConfig) throws -> PPOConfig {
+    var config = config
+    for assignment in text.split(separator: ",") {
+        let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw ValidationFailure(message: "--set: '\(assignment)' is not key=value") }
+        do { try config.set(parts[0], to: parts[1]) } catch let error as PPOConfig.OverrideError {
+            throw ValidationFailure(message: "--set: \(error.description)")
+        }
+    }
+    return config
+}
