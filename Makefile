@@ -11,15 +11,24 @@ RELEASE_BIN := .build/release/ratingrl
 RELEASE_FLAGS := -c release -Xswiftc -enable-testing
 # One BLAS thread per process: runs must be deterministic.
 export OPENBLAS_NUM_THREADS := 1
+# OpenBLAS 0.3.21 falls back to its slowest kernel ("Prescott", ~4x slower
+# sgemm) on CPUs it does not recognise, such as some recent Xeons. Runs and
+# benchmarks (never tests) pick the kernel from the CPU's features unless
+# OPENBLAS_CORETYPE is already set in the environment.
+ifeq ($(origin OPENBLAS_CORETYPE),undefined)
+BLAS_CORE := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo SkylakeX || { grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo Haswell; })
+RUN_ENV := $(if $(BLAS_CORE),OPENBLAS_CORETYPE=$(BLAS_CORE))
+endif
 
-.PHONY: all deps models build release run test bench clean help
+.PHONY: all deps models build release run test bench bench-ppo clean help
 
 all: build
 
 help:
 	@echo "make run     install what is missing, build (release) and run the default job"
 	@echo "make test    install what is missing and run the test suite"
-	@echo "make bench   environment vs raw MuJoCo throughput, per task"
+	@echo "make bench   environment vs raw MuJoCo throughput; network kernels vs sgemm"
+	@echo "make bench-ppo  our PPO vs Stable-Baselines3 PPO, side by side"
 	@echo "make models  fetch the DeepMind Control Suite XML models into models/"
 	@echo "make deps    install the Debian packages the build needs"
 
@@ -45,13 +54,19 @@ release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 run: release models
-	$(RELEASE_BIN) train --task cartpole-balance --method ppo --preset quick --steps 300000 --seed 0 --out runs/make-run --overwrite
+	$(RUN_ENV) $(RELEASE_BIN) train --task cartpole-balance --method ppo --preset quick --steps 300000 --seed 0 --out runs/make-run --overwrite
 
 test: deps models
 	$(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing
 
 bench: release models
-	$(RELEASE_BIN) bench-env --task all --steps 20000
+	$(RUN_ENV) $(RELEASE_BIN) bench-env --task all
+	$(RUN_ENV) .build/release/nnbench
+
+# Our PPO next to Stable-Baselines3 PPO (a Python 3.10 venv, ~6 GB, is set up
+# on first use), same hyperparameters, same run; then the paper preset's cost.
+bench-ppo: release models
+	$(RUN_ENV) scripts/bench-ppo.sh
 
 clean:
 	rm -rf .build

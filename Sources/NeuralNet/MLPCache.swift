@@ -39,3 +39,14 @@ extension MLP {
         }
     }
 }
+
+extension MLP.Cache {
+    /// The output of layer `layer` (after its activation) in the last recorded
+    /// forward pass, one row per sample; `layerCount - 2` is the last hidden layer.
+    public func output(ofLayer layer: Int) -> Matrix {
+        precondition(layer >= 0 && layer < layerCount, "MLP.Cache.output: no layer \(layer)")
+        let start = offsets[layer]
+        let width = widths[layer]
+        return Matrix(rows: batchSize, columns: width, values: Array(activations[start..<(start + batchSize * width)]))
+    }
+}

@@ -18,6 +18,7 @@ public final class PPOAgent {
         let activation: Activation = config.activation == "relu" ? .relu : .tanh
         policy = GaussianPolicy(observationSize: observationSize, actionSize: actionSize,
                                 hiddenSizes: config.hiddenSizes, activation: activation,
+                                exploration: config.gsde ? .stateDependent : .stateIndependent,
                                 logStdInit: config.logStdInit, random: &random)
         value = MLP(inputSize: observationSize, hiddenSizes: config.hiddenSizes, outputSize: 1,
                     hiddenActivation: activation, outputActivation: .identity,
@@ -29,7 +30,7 @@ public final class PPOAgent {
                                epsilon: config.adamEpsilon)
         valueOptimizer = Adam(parameterCount: value.parameterCount, learningRate: config.learningRate,
                               epsilon: config.adamEpsilon)
-        logStdOptimizer = Adam(parameterCount: actionSize, learningRate: config.learningRate, epsilon: config.adamEpsilon)
+        logStdOptimizer = Adam(parameterCount: policy.logStd.count, learningRate: config.learningRate, epsilon: config.adamEpsilon)
     }
 
     public var observationSize: Int { value.inputSize }
@@ -54,7 +55,7 @@ public final class PPOAgent {
     public func save(to path: String) throws {
         var tensors: [WeightFile.Tensor] = [(name: "ppo.format", shape: [1], values: [Self.checkpointFormat])]
         tensors += policy.mean.tensors(prefix: "policy")
-        tensors.append((name: "policy.log_std", shape: [actionSize], values: policy.logStd))
+        tensors.append((name: "policy.log_std", shape: [policy.logStd.count], values: policy.logStd))
         tensors += value.tensors(prefix: "value")
         tensors += policyOptimizer.tensors(prefix: "adam.policy")
         tensors += valueOptimizer.tensors(prefix: "adam.value")
@@ -71,7 +72,7 @@ public final class PPOAgent {
             throw WeightFileError.malformed(path: path, detail: "PPO checkpoint format \(format.values[0]); this build reads \(Self.checkpointFormat)")
         }
         try policy.mean.load(tensors: tensors, prefix: "policy")
-        policy.logStd = try WeightFile.tensor(named: "policy.log_std", in: tensors, expectedShape: [actionSize]).values
+        policy.logStd = try WeightFile.tensor(named: "policy.log_std", in: tensors, expectedShape: [policy.logStd.count]).values
         try value.load(tensors: tensors, prefix: "value")
         try policyOptimizer.load(tensors: tensors, prefix: "adam.policy")
         try valueOptimizer.load(tensors: tensors, prefix: "adam.value")

@@ -23,6 +23,10 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     /// "tanh" or "relu".
     public var activation: String
     public var logStdInit: Float
+    /// Generalised state-dependent exploration (gSDE) instead of a state-independent log-std.
+    public var gsde: Bool
+    /// With gSDE, steps between redraws of the exploration matrices (RbRL: 4).
+    public var gsdeResampleEvery: Int
     /// Observations are normalised by running statistics and clipped to ±this.
     public var observationClip: Double
 
@@ -31,7 +35,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         environments: 32, stepsPerRollout: 500, minibatchSize: 64, epochs: 20, learningRate: 5e-5,
         clipRange: 0.4, annealClipRange: true, gamma: 0.99, gaeLambda: 0.92, entropyCoefficient: 0,
         valueCoefficient: 0.5, maxGradientNorm: 0.5, adamEpsilon: 1e-5, hiddenSizes: [256, 256, 256],
-        activation: "tanh", logStdInit: 0, observationClip: 10)
+        activation: "tanh", logStdInit: 0, gsde: false, gsdeResampleEvery: 4, observationClip: 10)
 
     /// The paper's quadruped variant: 16 environments, minibatch 128, λ 0.9.
     public static let paperQuadruped: PPOConfig = {
@@ -47,7 +51,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         environments: 8, stepsPerRollout: 256, minibatchSize: 64, epochs: 10, learningRate: 3e-4,
         clipRange: 0.2, annealClipRange: false, gamma: 0.99, gaeLambda: 0.95, entropyCoefficient: 0,
         valueCoefficient: 0.5, maxGradientNorm: 0.5, adamEpsilon: 1e-5, hiddenSizes: [64, 64],
-        activation: "tanh", logStdInit: 0, observationClip: 10)
+        activation: "tanh", logStdInit: 0, gsde: false, gsdeResampleEvery: 4, observationClip: 10)
 
     /// The named preset for a task: "paper" picks the quadruped variant for quadruped tasks.
     public static func preset(_ name: String, task: String) -> PPOConfig? {
@@ -72,7 +76,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     public static let fieldNames = ["environments", "stepsPerRollout", "minibatchSize", "epochs", "learningRate",
                                     "clipRange", "annealClipRange", "gamma", "gaeLambda", "entropyCoefficient",
                                     "valueCoefficient", "maxGradientNorm", "adamEpsilon", "hiddenSizes",
-                                    "activation", "logStdInit", "observationClip"]
+                                    "activation", "logStdInit", "gsde", "gsdeResampleEvery", "observationClip"]
 
     /// Sets one field from text, e.g. `set("learningRate", to: "1e-4")` or
     /// `set("hiddenSizes", to: "256x256")`.
@@ -105,6 +109,10 @@ public struct PPOConfig: Codable, Sendable, Equatable {
             hiddenSizes = sizes
         case "activation": activation = text
         case "logStdInit": logStdInit = try number(Float.self)
+        case "gsde":
+            guard let flag = Bool(text) else { throw OverrideError(description: "gsde takes true or false") }
+            gsde = flag
+        case "gsdeResampleEvery": gsdeResampleEvery = try number(Int.self)
         case "observationClip": observationClip = try number(Double.self)
         default:
             throw OverrideError(description: "unknown field '\(field)'; fields: \(Self.fieldNames.joined(separator: ", "))")
@@ -125,6 +133,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         if !(0...1).contains(gamma) || !(0...1).contains(gaeLambda) { problems.append("gamma and GAE lambda must be in [0, 1]") }
         if hiddenSizes.isEmpty || hiddenSizes.contains(where: { $0 < 1 }) { problems.append("hidden sizes must be positive") }
         if !["tanh", "relu"].contains(activation) { problems.append("activation must be tanh or relu") }
+        if gsde && gsdeResampleEvery < 1 { problems.append("gsdeResampleEvery must be at least 1") }
         return problems
     }
 }

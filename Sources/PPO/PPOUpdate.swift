@@ -54,6 +54,7 @@ public func ppoUpdate(agent: PPOAgent, buffer: RolloutBuffer, clipRange: Float,
             statistics.valueLoss += loss.value
             statistics.approximateKL += loss.approximateKL
             statistics.clipFraction += loss.clipFraction
+            statistics.entropy += loss.entropy
             statistics.minibatches += 1
         }
     }
@@ -62,7 +63,7 @@ public func ppoUpdate(agent: PPOAgent, buffer: RolloutBuffer, clipRange: Float,
     statistics.valueLoss /= count
     statistics.approximateKL /= count
     statistics.clipFraction /= count
-    statistics.entropy = Double(policy.entropy)
+    statistics.entropy /= count
     statistics.explainedVariance = Double(buffer.explainedVariance)
     return statistics
 }
@@ -122,9 +123,13 @@ public func ppoLoss(agent: PPOAgent, minibatch: PPOMinibatch, clipRange: Float,
 
     // Policy: clipped surrogate objective.
     let means = policy.mean.forward(minibatch.observations, cache: &policyCache)
-    let logProbabilities = policy.logProbability(actions: minibatch.actions, means: means)
+    let features = policy.exploration == .stateDependent
+        ? policyCache.output(ofLayer: policy.mean.layers.count - 2) : nil
+    let variances = policy.variances(features: features, rows: m)
+    let logProbabilities = GaussianPolicy.logProbability(actions: minibatch.actions, means: means, variances: variances)
     var meanGradient = Matrix(rows: m, columns: d)
-    let inverseVariance = policy.logStd.map { exp(-2 * $0) }
+    // d loss / d variance, per row and action; turned into log-std gradients below.
+    var varianceGradient = [Float](repeating: 0, count: m * d)
     var policyLoss: Double = 0, kl: Double = 0, clipped = 0
     for j in 0..<m {
         let advantage = minibatch.advantages[j]
@@ -137,16 +142,17 @@ public func ppoLoss(agent: PPOAgent, minibatch: PPOMinibatch, clipRange: Float,
         if abs(ratio - 1) > clipRange { clipped += 1 }
         // d(−min)/d log π is −A·r where the unclipped term is the minimum, 0 where clipping holds.
         let gradientLogProbability = unclippedObjective <= clippedObjective ? -advantage * ratio / Float(m) : 0
-        guard gradientLogProbability != 0 else { continue }
         for i in 0..<d {
-            let z = actions[j * d + i] - means.values[j * d + i]
-            meanGradient[j, i] = gradientLogProbability * z * inverseVariance[i]
-            policy.logStdGradient[i] += gradientLogProbability * (z * z * inverseVariance[i] - 1)
+            let k = j * d + i
+            let z = actions[k] - means.values[k]
+            meanGradient[j, i] = gradientLogProbability * z / variances[k]
+            varianceGradient[k] = gradientLogProbability * (z * z / variances[k] - 1) / (2 * variances[k])
+                // Entropy bonus: loss −c·mean H, with dH/dσ² = 1/(2σ²).
+                - config.entropyCoefficient / (2 * variances[k] * Float(m))
         }
     }
-    // Entropy bonus: loss −c·H, and dH/d log σᵢ = 1.
-    for i in 0..<d { policy.logStdGradient[i] -= config.entropyCoefficient }
     policy.mean.backward(meanGradient, cache: policyCache)
+    accumulateLogStdGradient(policy: policy, varianceGradient: varianceGradient, variances: variances, features: features)
 
     // Value function: mean squared error to the λ-returns.
     let predicted = agent.value.forward(minibatch.observations, cache: &valueCache)
@@ -159,12 +165,38 @@ public func ppoLoss(agent: PPOAgent, minibatch: PPOMinibatch, clipRange: Float,
     }
     agent.value.backward(valueGradient, cache: valueCache)
 
-    let entropy = Double(policy.entropy)
+    let entropy = Double(GaussianPolicy.entropy(variances: variances, rows: m))
     policyLoss /= Double(m)
     valueLoss /= Double(m)
     return PPOLoss(policy: policyLoss, value: valueLoss, entropy: entropy, approximateKL: kl / Double(m),
                    clipFraction: Double(clipped) / Double(m),
                    total: policyLoss + Double(config.valueCoefficient) * valueLoss - Double(config.entropyCoefficient) * entropy)
+}
+
+/// Chain rule from per-entry variances to the log standard deviations:
+/// σ² = e^{2s} (state-independent) or σⱼ² = Σᵢ φᵢ²·e^{2sᵢⱼ} + ε (gSDE).
+func accumulateLogStdGradient(policy: GaussianPolicy, varianceGradient: [Float], variances: [Float], features: Matrix?) {
+    let d = policy.actionSize
+    let rows = varianceGradient.count / d
+    switch policy.exploration {
+    case .stateIndependent:
+        for k in 0..<varianceGradient.count {
+            policy.logStdGradient[k % d] += varianceGradient[k] * 2 * variances[k]
+        }
+    case .stateDependent:
+        let features = features!
+        let f = policy.featureSize
+        let std2 = policy.logStd.map { exp(2 * $0) }
+        for r in 0..<rows {
+            for i in 0..<f {
+                let phi = features.values[r * f + i]
+                let phi2 = 2 * phi * phi
+                for j in 0..<d {
+                    policy.logStdGradient[i * d + j] += varianceGradient[r * d + j] * phi2 * std2[i * d + j]
+                }
+            }
+        }
+    }
 }
 
 /// (a − mean) / (std + 1e-8), with the unbiased standard deviation, as SB3 does per minibatch.

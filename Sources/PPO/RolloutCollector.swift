@@ -38,7 +38,12 @@ public final class RolloutCollector {
     public func collect(into buffer: inout RolloutBuffer, agent: PPOAgent, random: inout SeededRandom) throws {
         let n = environments.count
         let gamma = agent.config.gamma
+        let gsde = agent.config.gsde
         for t in 0..<buffer.steps {
+            // gSDE: fresh exploration matrices at the start of a rollout and every k steps.
+            if gsde && t % agent.config.gsdeResampleEvery == 0 {
+                agent.policy.resampleExploration(environments: n, random: &random)
+            }
             let (actions, logProbabilities) = agent.policy.sample(normalized, random: &random)
             let values = agent.values(normalized)
             let applied = clippedActions(actions)

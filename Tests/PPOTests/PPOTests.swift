@@ -69,15 +69,16 @@ final class RunningNormalizerTests: XCTestCase {
 }
 
 final class PPOLossTests: XCTestCase {
-    func makeAgent(entropy: Float = 0.01) -> PPOAgent {
+    func makeAgent(entropy: Float = 0.01, gsde: Bool = false) -> PPOAgent {
         var config = PPOConfig.quick
         config.hiddenSizes = [6]
         config.entropyCoefficient = entropy
+        config.gsde = gsde
         var random = SeededRandom(seed: 11)
         let agent = PPOAgent(observationSize: 3, actionSize: 2, config: config, random: &random)
         // Spread the policy so log-probabilities vary noticeably with the parameters.
         for i in agent.policy.mean.parameters.indices { agent.policy.mean.parameters[i] *= 20 }
-        agent.policy.logStd = [-0.3, 0.2]
+        agent.policy.logStd = agent.policy.logStd.indices.map { [-0.3, 0.2, 0.1, -0.5][$0 % 4] }
         return agent
     }
 
@@ -97,7 +98,17 @@ final class PPOLossTests: XCTestCase {
     /// The hand-written gradients of the whole loss (clipped surrogate, value
     /// and entropy terms) against central finite differences in every parameter group.
     func testGradientsMatchFiniteDifferences() {
-        let agent = makeAgent()
+        checkGradients(gsde: false)
+    }
+
+    /// The same with generalised state-dependent exploration (gSDE), whose
+    /// variance depends on the policy's last hidden features.
+    func testStateDependentExplorationGradientsMatchFiniteDifferences() {
+        checkGradients(gsde: true)
+    }
+
+    func checkGradients(gsde: Bool) {
+        let agent = makeAgent(gsde: gsde)
         let minibatch = makeMinibatch(agent: agent)
         let clipRange: Float = 0.2
         var policyCache = MLP.Cache(), valueCache = MLP.Cache()
@@ -124,10 +135,15 @@ final class PPOLossTests: XCTestCase {
             let numeric = (plus - minus) / Double(2 * h)
             XCTAssertEqual(Double(analytic), numeric, accuracy: 2e-3 + 2e-2 * abs(numeric), label)
         }
-        for i in stride(from: 0, to: agent.policy.mean.parameterCount, by: 3) {
+        // gSDE's features enter the variance without a gradient (detached, as in
+        // SB3), so finite differences apply only to parameters after them: the
+        // output layer. Hidden layers are checked through the mean in the
+        // state-independent case.
+        let firstChecked = gsde ? agent.policy.mean.layers.last!.weightOffset : 0
+        for i in stride(from: firstChecked, to: agent.policy.mean.parameterCount, by: 3) {
             check("policy parameter \(i)", \.policy.mean.parameters[i], analytic: agent.policy.mean.gradients[i])
         }
-        for i in 0..<2 { check("log std \(i)", \.policy.logStd[i], analytic: agent.policy.logStdGradient[i]) }
+        for i in agent.policy.logStd.indices { check("log std \(i)", \.policy.logStd[i], analytic: agent.policy.logStdGradient[i]) }
         for i in stride(from: 0, to: agent.value.parameterCount, by: 2) {
             check("value parameter \(i)", \.value.parameters[i], analytic: agent.value.gradients[i])
         }
@@ -146,6 +162,32 @@ final class PPOLossTests: XCTestCase {
         XCTAssertEqual(loss.clipFraction, 1)
         XCTAssert(agent.policy.mean.gradients.allSatisfy { $0 == 0 })
         XCTAssert(agent.policy.logStdGradient.allSatisfy { $0 == 0 })
+    }
+
+    /// gSDE noise φ(s)·W with W ~ N(0, e^{2·logStd}) has per-action variance
+    /// Σᵢ φᵢ²·e^{2·logStdᵢⱼ}: check it empirically over many redraws.
+    func testStateDependentNoiseHasTheStatedVariance() {
+        let agent = makeAgent(gsde: true)
+        let observation = Matrix(rows: 1, columns: 3, values: [0.3, -0.2, 0.5])
+        var random = SeededRandom(seed: 2)
+        let mean = agent.policy.meanAction(observation)
+        var sums = [Double](repeating: 0, count: 2)
+        let draws = 20_000
+        for _ in 0..<draws {
+            agent.policy.resampleExploration(environments: 1, random: &random)
+            let (action, _) = agent.policy.sample(observation, random: &random)
+            for j in 0..<2 { sums[j] += pow(Double(action[0, j] - mean[0, j]), 2) }
+        }
+        var cache = MLP.Cache()
+        _ = agent.policy.mean.forward(observation, cache: &cache)
+        let features = cache.output(ofLayer: agent.policy.mean.layers.count - 2)
+        for j in 0..<2 {
+            var expected = 0.0
+            for i in 0..<agent.policy.featureSize {
+                expected += Double(features[0, i] * features[0, i]) * exp(2 * Double(agent.policy.logStd[i * 2 + j]))
+            }
+            XCTAssertEqual(sums[j] / Double(draws), expected, accuracy: 0.05 * expected)
+        }
     }
 
     func testLogProbabilityOfAGaussian() {
