@@ -30,6 +30,50 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     /// Observations are normalised by running statistics and clipped to ±this.
     public var observationClip: Double
 
+    enum CodingKeys: String, CodingKey {
+        case environments, stepsPerRollout, minibatchSize, epochs, learningRate, clipRange, annealClipRange, gamma
+        case gaeLambda, entropyCoefficient, valueCoefficient, maxGradientNorm, adamEpsilon, hiddenSizes, activation
+        case logStdInit, gsde, gsdeResampleEvery, observationClip
+    }
+
+    public init(environments: Int, stepsPerRollout: Int, minibatchSize: Int, epochs: Int, learningRate: Float,
+                clipRange: Float, annealClipRange: Bool, gamma: Float, gaeLambda: Float, entropyCoefficient: Float,
+                valueCoefficient: Float, maxGradientNorm: Float, adamEpsilon: Float, hiddenSizes: [Int],
+                activation: String, logStdInit: Float, gsde: Bool, gsdeResampleEvery: Int, observationClip: Double) {
+        self.environments = environments; self.stepsPerRollout = stepsPerRollout; self.minibatchSize = minibatchSize
+        self.epochs = epochs; self.learningRate = learningRate; self.clipRange = clipRange
+        self.annealClipRange = annealClipRange; self.gamma = gamma; self.gaeLambda = gaeLambda
+        self.entropyCoefficient = entropyCoefficient; self.valueCoefficient = valueCoefficient
+        self.maxGradientNorm = maxGradientNorm; self.adamEpsilon = adamEpsilon; self.hiddenSizes = hiddenSizes
+        self.activation = activation; self.logStdInit = logStdInit; self.gsde = gsde
+        self.gsdeResampleEvery = gsdeResampleEvery; self.observationClip = observationClip
+    }
+
+    /// Reads a configuration; fields added after a run was written (gSDE) take
+    /// their defaults, so older run folders stay readable.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(environments: try c.decode(Int.self, forKey: .environments),
+                  stepsPerRollout: try c.decode(Int.self, forKey: .stepsPerRollout),
+                  minibatchSize: try c.decode(Int.self, forKey: .minibatchSize),
+                  epochs: try c.decode(Int.self, forKey: .epochs),
+                  learningRate: try c.decode(Float.self, forKey: .learningRate),
+                  clipRange: try c.decode(Float.self, forKey: .clipRange),
+                  annealClipRange: try c.decode(Bool.self, forKey: .annealClipRange),
+                  gamma: try c.decode(Float.self, forKey: .gamma),
+                  gaeLambda: try c.decode(Float.self, forKey: .gaeLambda),
+                  entropyCoefficient: try c.decode(Float.self, forKey: .entropyCoefficient),
+                  valueCoefficient: try c.decode(Float.self, forKey: .valueCoefficient),
+                  maxGradientNorm: try c.decode(Float.self, forKey: .maxGradientNorm),
+                  adamEpsilon: try c.decode(Float.self, forKey: .adamEpsilon),
+                  hiddenSizes: try c.decode([Int].self, forKey: .hiddenSizes),
+                  activation: try c.decode(String.self, forKey: .activation),
+                  logStdInit: try c.decode(Float.self, forKey: .logStdInit),
+                  gsde: try c.decodeIfPresent(Bool.self, forKey: .gsde) ?? false,
+                  gsdeResampleEvery: try c.decodeIfPresent(Int.self, forKey: .gsdeResampleEvery) ?? 4,
+                  observationClip: try c.decode(Double.self, forKey: .observationClip))
+    }
+
     /// The paper's configuration (METHOD.md §7, after the RbRL code lineage).
     public static let paper = PPOConfig(
         environments: 32, stepsPerRollout: 500, minibatchSize: 64, epochs: 20, learningRate: 5e-5,
