@@ -1,4 +1,5 @@
 import PPO
+import RewardLearning
 
 /// Everything that determines a training run. A run is a pure function of
 /// this configuration (and the machine's floating-point behaviour).
@@ -19,14 +20,19 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var checkpointInterval: Int
     /// Threads stepping environments.
     public var workers: Int
+    /// Ratings and reward learning; nil for "ppo", which learns from the true reward.
+    public var feedback: FeedbackConfig?
 
-    public static let methods = ["ppo"]
+    /// "ppo" (true reward) and the rating-based methods of METHOD.md §5.
+    public static let methods = ["ppo"] + RewardLoss.allCases.map(\.rawValue)
 
     public init(task: String, method: String = "ppo", totalSteps: Int, seed: UInt64, preset: String, ppo: PPOConfig,
-                evaluationInterval: Int = 0, evaluationEpisodes: Int = 10, checkpointInterval: Int = 0, workers: Int = 2) {
+                evaluationInterval: Int = 0, evaluationEpisodes: Int = 10, checkpointInterval: Int = 0, workers: Int = 2,
+                feedback: FeedbackConfig? = nil) {
         self.task = task; self.method = method; self.totalSteps = totalSteps; self.seed = seed
         self.preset = preset; self.ppo = ppo; self.evaluationInterval = evaluationInterval
         self.evaluationEpisodes = evaluationEpisodes; self.checkpointInterval = checkpointInterval; self.workers = workers
+        self.feedback = feedback
     }
 
     /// PPO updates the run performs: whole rollouts covering `totalSteps`.
@@ -42,6 +48,18 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         if evaluationEpisodes < 1 { problems.append("evaluation episodes must be at least 1") }
         if evaluationInterval < 0 || checkpointInterval < 0 { problems.append("intervals must not be negative") }
         if workers < 1 { problems.append("workers must be at least 1") }
+        if method != "ppo" && Self.methods.contains(method) {
+            if let feedback {
+                problems += feedback.schedule.problems
+                if !(2...6).contains(feedback.classes) { problems.append("rating classes must be 2 to 6, got \(feedback.classes)") }
+                if !(feedback.maxReturn > 0) { problems.append("the rater's maximum return must be positive") }
+                if feedback.rewardModel.objective.loss.rawValue != method {
+                    problems.append("the reward loss (\(feedback.rewardModel.objective.loss.rawValue)) differs from the method (\(method))")
+                }
+            } else {
+                problems.append("method \(method) learns from ratings and needs a feedback configuration")
+            }
+        }
         return problems
     }
 }

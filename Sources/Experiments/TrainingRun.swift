@@ -1,7 +1,10 @@
 import Control
 import Foundation
+import NeuralNet
 import PPO
 import Randomness
+import Ratings
+import RewardLearning
 
 /// What a finished run reports (also written to `summary.json`).
 public struct TrainingSummary: Codable, Sendable {
@@ -15,6 +18,11 @@ public struct TrainingSummary: Codable, Sendable {
     public var updates: Int
     public var finalTrainReturn: Double?
     public var physicsFailures: Int
+    /// Ratings given (rating-based methods only).
+    public var ratings: Int?
+    /// Spearman correlation of learned and true segment returns on the last round's held-out segments.
+    public var finalSpearman: Double?
+    public var finalPearson: Double?
 
     enum CodingKeys: String, CodingKey {
         case task, method, seed, updates
@@ -24,6 +32,9 @@ public struct TrainingSummary: Codable, Sendable {
         case wallSeconds = "wall_seconds"
         case finalTrainReturn = "final_train_return"
         case physicsFailures = "physics_failures"
+        case ratings
+        case finalSpearman = "final_spearman"
+        case finalPearson = "final_pearson"
     }
 }
 
@@ -37,6 +48,8 @@ public struct TrainingProgress: Sendable {
     /// Mean true return of the last (up to) 10 finished training episodes.
     public var recentReturn: Double?
     public var evaluation: Evaluation?
+    /// The feedback round finished during this update, if any.
+    public var feedback: TrainingReport?
 
     public var stepsPerSecond: Double { wallSeconds > 0 ? Double(envSteps) / wallSeconds : 0 }
     public var secondsRemaining: Double {
@@ -48,7 +61,9 @@ public struct TrainingProgress: Sendable {
 /// deterministic evaluations and checkpoints, all written to a run folder.
 ///
 /// Files: `config.json` (fully resolved), `progress.csv` (one row per update),
-/// `evaluations.csv`, `checkpoint.weights` (atomic) and `summary.json`.
+/// `evaluations.csv`, `checkpoint.weights` (atomic) and `summary.json`; for
+/// rating-based methods also `feedback.jsonl` (one line of diagnostics per
+/// feedback round) and `reward_model.weights`.
 /// Every column of `progress.csv` but `wall_seconds` and `steps_per_second`
 /// is a pure function of the configuration.
 public enum TrainingRun {
@@ -81,7 +96,29 @@ public enum TrainingRun {
                                                            models: models, seed: evaluationSeed, workers: config.workers)
         let agent = PPOAgent(observationSize: environments.observationSize, actionSize: environments.actionSpec.size,
                              config: ppo, random: &initialization)
-        let collector = try RolloutCollector(environments: environments, rewardSource: TrueReward(), agent: agent)
+        var feedbackRandom = root.split()
+
+        // Rating-based methods: a reward model, its feedback loop and episode storage.
+        var ensemble: RewardEnsemble?
+        var recorder: EpisodeRecorder?
+        var feedbackRound: FeedbackRound?
+        var labels: LabelBuffer?
+        var feedbackLog: FeedbackLog?
+        if let feedback = config.feedback, config.method != "ppo" {
+            let inputSize = agent.observationSize + agent.actionSize
+            ensemble = try RewardEnsemble(inputSize: inputSize, configuration: feedback.rewardModel, random: &initialization)
+            recorder = EpisodeRecorder(environments: ppo.environments,
+                                       store: try EpisodeStore(capacity: feedback.episodeCapacity, segmentLength: feedback.segmentLength))
+            feedbackRound = try FeedbackRound(config: feedback)
+            labels = try LabelBuffer(classCount: feedback.classes)
+            feedbackLog = try FeedbackLog(path: directory.file("feedback.jsonl"))
+        }
+        let rewardSource: RewardSource = ensemble.map { LearnedReward(ensemble: $0) } ?? TrueReward()
+        let collector = try RolloutCollector(environments: environments, rewardSource: rewardSource, agent: agent)
+        collector.observer = recorder
+        var roundIndex = 0
+        var lastReport: TrainingReport?
+        var heldOut: [Segment] = []
         var buffer = RolloutBuffer(steps: ppo.stepsPerRollout, environments: ppo.environments,
                                    observationSize: agent.observationSize, actionSize: agent.actionSize)
 
@@ -113,6 +150,26 @@ public enum TrainingRun {
                                 format(statistics.approximateKL), format(statistics.clipFraction), format(statistics.entropy),
                                 format(statistics.explainedVariance), format(Double(clipRange))])
 
+            // Feedback rounds due by now (between updates, as the reward changes only then).
+            var roundReport: TrainingReport?
+            if let feedback = config.feedback, let round = feedbackRound, let ensemble, let recorder {
+                // A round waits for the first complete episode if none has finished yet.
+                while roundIndex < feedback.schedule.rounds && envSteps >= feedback.schedule.stepsForRound(roundIndex)
+                        && recorder.store.windowCount > 0 {
+                    do {
+                        roundReport = try round.run(index: roundIndex, ratings: feedback.schedule.ratings(inRound: roundIndex),
+                                               store: recorder.store, labels: &labels!, heldOut: &heldOut, ensemble: ensemble,
+                                               normalizer: agent.normalizer, random: &feedbackRandom)
+                    } catch {
+                        throw RunError("feedback round \(roundIndex) at \(envSteps) steps: \(error)")
+                    }
+                    try feedbackLog?.append(roundReport!, envSteps: envSteps)
+                    try ensemble.save(to: directory.file("reward_model.weights"))
+                    lastReport = roundReport
+                    roundIndex += 1
+                }
+            }
+
             var evaluation: Evaluation?
             if envSteps >= nextEvaluation || update == config.updates {
                 evaluation = try Evaluation.run(agent: agent, environments: evaluationEnvironments)
@@ -127,7 +184,7 @@ public enum TrainingRun {
             }
             report(TrainingProgress(update: update, updates: config.updates, envSteps: envSteps,
                                     totalSteps: config.updates * buffer.count, wallSeconds: wall,
-                                    recentReturn: trainReturn, evaluation: evaluation))
+                                    recentReturn: trainReturn, evaluation: evaluation, feedback: roundReport))
         }
 
         let summary = TrainingSummary(task: config.task, method: config.method, seed: config.seed,
@@ -135,7 +192,8 @@ public enum TrainingRun {
                                       finalEvalStd: lastEvaluation!.standardDeviation, envSteps: envSteps,
                                       wallSeconds: Date().timeIntervalSince(start), updates: config.updates,
                                       finalTrainReturn: recentReturns.isEmpty ? nil : recentReturns.reduce(0, +) / Double(recentReturns.count),
-                                      physicsFailures: collector.physicsFailures)
+                                      physicsFailures: collector.physicsFailures, ratings: labels?.count,
+                                      finalSpearman: lastReport?.spearman, finalPearson: lastReport?.pearson)
         try directory.writeJSON(summary, to: "summary.json")
         return summary
     }

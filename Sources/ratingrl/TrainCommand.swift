@@ -3,6 +3,8 @@ import Control
 import Experiments
 import Foundation
 import PPO
+import Ratings
+import RewardLearning
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +20,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Task, e.g. cartpole-balance (see `ratingrl envs`).")
     var task: String
 
-    @Option(help: "Reward the policy learns from: \(TrainingConfig.methods.joined(separator: ", ")).")
+    @Option(help: "Reward the policy learns from: \(TrainingConfig.methods.joined(separator: ", ")) (ppo: the true reward; the others: a reward model learned from ratings).")
     var method = "ppo"
 
     @Option(help: "Environment steps to train for.")
@@ -48,6 +50,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Threads stepping environments (default: all cores).")
     var workers = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup(title: "Ratings and reward learning (methods other than ppo)")
+    var feedbackOptions: FeedbackOptions
+
     @Flag(help: "Replace an existing run in --out.")
     var overwrite = false
 
@@ -63,9 +68,11 @@ struct TrainCommand: ParsableCommand {
         }
         if let set { ppo = try applyOverrides(set, to: ppo) }
         let evaluationInterval = evalEvery ?? max(ppo.rolloutSize, steps / 10)
+        let feedback = try RewardLoss(rawValue: method).map { try feedbackOptions.config(task: task, loss: $0) }
         let config = TrainingConfig(task: task, method: method, totalSteps: steps, seed: seed, preset: preset, ppo: ppo,
                                     evaluationInterval: evaluationInterval, evaluationEpisodes: evalEpisodes,
-                                    checkpointInterval: checkpointEvery ?? evaluationInterval, workers: workers)
+                                    checkpointInterval: checkpointEvery ?? evaluationInterval, workers: workers,
+                                    feedback: feedback)
         guard config.problems.isEmpty else {
             throw ValidationFailure(message: "invalid configuration: " + config.problems.joined(separator: "; "))
         }
@@ -79,21 +86,29 @@ struct TrainCommand: ParsableCommand {
             var lastPrinted = -Double.infinity
             summary = try TrainingRun.run(config, models: models, directory: directory) { progress in
                 // A line at most every two seconds, and at every evaluation.
-                guard !quiet, progress.evaluation != nil || progress.wallSeconds - lastPrinted >= 2 else { return }
+                guard !quiet, progress.evaluation != nil || progress.feedback != nil || progress.wallSeconds - lastPrinted >= 2 else { return }
                 lastPrinted = progress.wallSeconds
                 var line = String(format: "[%3.0f%%] steps %d/%d  %.0f steps/s  ETA %@",
                                   100 * Double(progress.envSteps) / Double(progress.totalSteps), progress.envSteps,
                                   progress.totalSteps, progress.stepsPerSecond, duration(progress.secondsRemaining))
                 if let recent = progress.recentReturn { line += String(format: "  train return %.1f", recent) }
                 if let evaluation = progress.evaluation { line += String(format: "  eval return %.1f", evaluation.meanReturn) }
+                if let round = progress.feedback {
+                    line += String(format: "  round %d: %d ratings, accuracy %.2f", round.round, round.segmentCount, round.mean.accuracy)
+                    if let spearman = round.spearman { line += String(format: ", spearman %.2f", spearman) }
+                }
                 print(line)
                 fflush(nil)
             }
         } catch let error as RunError {
             throw ValidationFailure(message: error.description)
         }
-        print(String(format: "final_eval_return %.1f ± %.1f  env_steps %d  wall %.1f s", summary.finalEvalReturn,
-                     summary.finalEvalStd, summary.envSteps, summary.wallSeconds))
+        var result = String(format: "final_eval_return %.1f ± %.1f  env_steps %d  wall %.1f s", summary.finalEvalReturn,
+                            summary.finalEvalStd, summary.envSteps, summary.wallSeconds)
+        if let ratings = summary.ratings { result += "  ratings \(ratings)" }
+        if let spearman = summary.finalSpearman { result += String(format: "  learned-vs-true spearman %.3f", spearman) }
+        if let pearson = summary.finalPearson { result += String(format: " pearson %.3f", pearson) }
+        print(result)
     }
 }
 

@@ -1,0 +1,64 @@
+import Ratings
+import RewardLearning
+
+/// How ratings are gathered and the reward model trained (METHOD.md §1–6).
+/// Defaults are RbRL's except where METHOD.md marks a reconstruction.
+public struct FeedbackConfig: Codable, Sendable, Equatable {
+    /// Rating classes n (2…6).
+    public var classes: Int
+    /// G_max: the top of the rater's scale (segment returns above it rate n−1).
+    public var maxReturn: Double
+    public var segmentLength: Int
+    public var noise: RaterNoise
+    public var querySelection: QuerySelection
+    public var schedule: FeedbackSchedule
+    /// Segments drawn each round into a held-out set (never trained on) over
+    /// which learned and true segment returns are correlated.
+    public var heldOutPerRound: Int
+    /// Complete episodes kept for drawing segments (most recent first to go).
+    public var episodeCapacity: Int
+    public var rewardModel: RewardModelConfiguration
+    public var training: RewardTrainingSettings
+
+    public init(task: String, loss: RewardLoss, classes: Int = 4) {
+        self.classes = classes
+        maxReturn = SyntheticRater.defaultMaxReturn(task: task)
+        segmentLength = 50
+        noise = .none
+        querySelection = .uniform
+        schedule = FeedbackSchedule()
+        heldOutPerRound = 100
+        episodeCapacity = 100
+        rewardModel = RewardModelConfiguration(objective: RewardObjective(loss: loss))
+        training = RewardTrainingSettings()
+    }
+}
+
+/// When ratings are asked for: `perRound` ratings every `interval` environment
+/// steps from `firstRound` on, until `total` have been given.
+public struct FeedbackSchedule: Codable, Sendable, Equatable {
+    public var total: Int
+    public var perRound: Int
+    public var interval: Int
+    public var firstRound: Int
+
+    public init(total: Int = 2000, perRound: Int = 100, interval: Int = 32_000, firstRound: Int = 32_000) {
+        self.total = total; self.perRound = perRound; self.interval = interval; self.firstRound = firstRound
+    }
+
+    /// Environment-step count at which round `index` (0-based) is due.
+    public func stepsForRound(_ index: Int) -> Int { firstRound + index * interval }
+
+    /// Number of rounds in the whole schedule.
+    public var rounds: Int { perRound > 0 ? (total + perRound - 1) / perRound : 0 }
+
+    /// Ratings asked for in round `index` (the last round may ask fewer).
+    public func ratings(inRound index: Int) -> Int { max(0, min(perRound, total - index * perRound)) }
+
+    public var problems: [String] {
+        var problems: [String] = []
+        if total < 1 || perRound < 1 { problems.append("total ratings and ratings per round must be at least 1") }
+        if interval < 1 || firstRound < 0 { problems.append("the round interval must be positive and the first round not negative") }
+        return problems
+    }
+}
