@@ -54,7 +54,7 @@ release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 run: release models
-	$(RUN_ENV) $(RELEASE_BIN) train --task cartpole-balance --method ppo --preset quick --steps 300000 --seed 0 --out runs/make-run --overwrite
+	$(RUN_ENV) $(RELEASE_BIN) train --task cartpole-balance --method ours --classes 4 --preset quick --steps 500000 --seed 0 --out runs/make-run --overwrite
 
 test: deps models
 	$(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing
