@@ -32,17 +32,8 @@ public func clipGradientNorm(_ buffers: inout [[Float]], maxNorm: Float) -> Floa
 /// `clipGradientNorm(_ buffers:maxNorm:)` does. Returns the joint norm before clipping.
 @discardableResult
 public func clipGradientNorm(of networks: [MLP], maxNorm: Float) -> Float {
-    var total = 0.0
-    for network in networks {
-        total += network.gradients.withUnsafeBufferPointer { squaredNorm($0) }
-    }
-    let norm = total.squareRoot()
-    if let factor = clipFactor(norm: norm, maxNorm: maxNorm) {
-        for network in networks {
-            network.gradients.withUnsafeMutableBufferPointer { scale($0, by: factor) }
-        }
-    }
-    return Float(norm)
+    var none: [Float] = []
+    return clipGradientNorm(of: networks, and: &none, maxNorm: maxNorm)
 }
 
 /// Clips the `gradients` of several networks and one more buffer (e.g. a

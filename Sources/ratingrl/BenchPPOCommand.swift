@@ -34,13 +34,7 @@ struct BenchPPOCommand: ParsableCommand {
 
     func run() throws {
         _ = try resolveTasks(task)
-        guard var config = PPOConfig.preset(preset, task: task) else {
-            throw ValidationFailure(message: "unknown preset '\(preset)'; valid: \(PPOConfig.presetNames.joined(separator: ", "))")
-        }
-        if let set { config = try applyOverrides(set, to: config) }
-        guard config.problems.isEmpty else {
-            throw ValidationFailure(message: "invalid configuration: " + config.problems.joined(separator: "; "))
-        }
+        let config = try resolvePPOConfig(preset: preset, task: task, overrides: set)
         let result = try PPOBenchmark.measure(task: task, config: config, updates: updates,
                                               models: try modelOptions.directory(), workers: workers)
         print(String(format: "%@ (%@): %d steps in %.1f s = %.0f env steps/s; rollout %.1f s, update %.1f s",
@@ -55,17 +49,4 @@ struct BenchPPOCommand: ParsableCommand {
             try writeOutput(try encoder.encode(result), to: json)
         }
     }
-}
-
-/// Applies `key=value,...` overrides to a PPO configuration.
-func applyOverrides(_ text: String, to config: PPOConfig) throws -> PPOConfig {
-    var config = config
-    for assignment in text.split(separator: ",") {
-        let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { throw ValidationFailure(message: "--set: '\(assignment)' is not key=value") }
-        do { try config.set(parts[0], to: parts[1]) } catch let error as PPOConfig.OverrideError {
-            throw ValidationFailure(message: "--set: \(error.description)")
-        }
-    }
-    return config
 }

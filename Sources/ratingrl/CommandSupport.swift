@@ -1,6 +1,7 @@
 import ArgumentParser
 import Control
 import Foundation
+import PPO
 
 extension ModelOptions {
     func directory() throws -> ModelDirectory {
@@ -44,4 +45,22 @@ func writeOutput(_ data: Data, to path: String) throws {
     } catch {
         throw ValidationFailure(message: "cannot write \(path): \(error.localizedDescription)")
     }
+}
+
+/// The named preset for `task` with `key=value,...` overrides applied, validated.
+func resolvePPOConfig(preset: String, task: String, overrides: String?) throws -> PPOConfig {
+    guard var config = PPOConfig.preset(preset, task: task) else {
+        throw ValidationFailure(message: "unknown preset '\(preset)'; valid: \(PPOConfig.presetNames.joined(separator: ", "))")
+    }
+    for assignment in (overrides ?? "").split(separator: ",") {
+        let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw ValidationFailure(message: "--set: '\(assignment)' is not key=value") }
+        do { try config.set(parts[0], to: parts[1]) } catch let error as PPOConfig.OverrideError {
+            throw ValidationFailure(message: "--set: \(error.description)")
+        }
+    }
+    guard config.problems.isEmpty else {
+        throw ValidationFailure(message: "invalid configuration: " + config.problems.joined(separator: "; "))
+    }
+    return config
 }

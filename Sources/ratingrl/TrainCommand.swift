@@ -63,10 +63,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         _ = try resolveTasks(task)
-        guard var ppo = PPOConfig.preset(preset, task: task) else {
-            throw ValidationFailure(message: "unknown preset '\(preset)'; valid: \(PPOConfig.presetNames.joined(separator: ", "))")
-        }
-        if let set { ppo = try applyOverrides(set, to: ppo) }
+        let ppo = try resolvePPOConfig(preset: preset, task: task, overrides: set)
         let evaluationInterval = evalEvery ?? max(ppo.rolloutSize, steps / 10)
         let feedback = try RewardLoss(rawValue: method).map { try feedbackOptions.config(task: task, loss: $0) }
         let config = TrainingConfig(task: task, method: method, totalSteps: steps, seed: seed, preset: preset, ppo: ppo,
