@@ -9,9 +9,10 @@ out="${1:?output folder}"; steps="${2:?environment steps}"; shift 2
 tasks=("$@")
 bin=.build/release/ratingrl
 export OPENBLAS_NUM_THREADS=1
-for task in "${tasks[@]}"; do
-    for method in ppo rbrl ours ours-equal ours-cls ours-reg; do
-        for seed in 0 1 2; do
+# Seeds outermost, so a partial table is balanced across methods.
+for seed in 0 1 2; do
+    for task in "${tasks[@]}"; do
+        for method in ppo rbrl ours ours-equal ours-cls ours-reg; do
             dir="$out/$task/$method/seed$seed"
             if [[ -f "$dir/summary.json" ]]; then echo "skip $dir (done)"; continue; fi
             "$bin" train --task "$task" --method "$method" --classes 4 --preset quick --steps "$steps" \
