@@ -23,7 +23,7 @@ public struct FeedbackRound {
     /// agent's current observation normaliser.
     public func run(index: Int, ratings: Int, store: EpisodeStore, labels: inout LabelBuffer, heldOut: inout [Segment],
                     ensemble: RewardEnsemble, normalizer: RunningNormalizer,
-                    random: inout SeededRandom) throws -> TrainingReport {
+                    random: inout SeededRandom) throws -> (report: TrainingReport, rated: [RatedSegment]) {
         let features: (Segment) throws -> [Float] = { segment in
             RewardFeatures.concatenated(segment) { observation in
                 var row = [Float]()
@@ -34,13 +34,18 @@ public struct FeedbackRound {
         let queries = try config.querySelection.select(count: ratings, from: store, random: &random) { candidates in
             try ensemble.returnStandardDeviations(of: candidates, features: features)
         }
+        var rated: [RatedSegment] = []
         for segment in queries {
-            if let rating = rater.rate(segment, random: &random) { try labels.append(segment, rating: rating) }
+            if let rating = rater.rate(segment, random: &random) {
+                try labels.append(segment, rating: rating)
+                rated.append(RatedSegment(segment: segment, rating: rating))
+            }
         }
         if config.heldOutPerRound > 0 {
             heldOut += try store.sampleSegments(count: config.heldOutPerRound, random: &random)
         }
-        return try ensemble.train(on: labels, features: features, heldOut: heldOut, round: index,
-                                  settings: config.training, random: &random)
+        let report = try ensemble.train(on: labels, features: features, heldOut: heldOut, round: index,
+                                        settings: config.training, random: &random)
+        return (report, rated)
     }
 }

@@ -63,7 +63,8 @@ public struct TrainingProgress: Sendable {
 /// Files: `config.json` (fully resolved), `progress.csv` (one row per update),
 /// `evaluations.csv`, `checkpoint.weights` (atomic) and `summary.json`; for
 /// rating-based methods also `feedback.jsonl` (one line of diagnostics per
-/// feedback round) and `reward_model.weights`.
+/// feedback round), `ratings.jsonl` (every rating with the segment's start
+/// state and actions) and `reward_model.weights`.
 /// Every column of `progress.csv` but `wall_seconds` and `steps_per_second`
 /// is a pure function of the configuration.
 public enum TrainingRun {
@@ -104,6 +105,7 @@ public enum TrainingRun {
         var feedbackRound: FeedbackRound?
         var labels: LabelBuffer?
         var feedbackLog: FeedbackLog?
+        var ratingLog: RatingLog?
         if let feedback = config.feedback, config.method != "ppo" {
             let inputSize = agent.observationSize + agent.actionSize
             ensemble = try RewardEnsemble(inputSize: inputSize, configuration: feedback.rewardModel, random: &initialization)
@@ -112,6 +114,7 @@ public enum TrainingRun {
             feedbackRound = try FeedbackRound(config: feedback)
             labels = try LabelBuffer(classCount: feedback.classes)
             feedbackLog = try FeedbackLog(path: directory.file("feedback.jsonl"))
+            ratingLog = try RatingLog(path: directory.file("ratings.jsonl"))
         }
         let rewardSource: RewardSource = ensemble.map { LearnedReward(ensemble: $0) } ?? TrueReward()
         let collector = try RolloutCollector(environments: environments, rewardSource: rewardSource, agent: agent)
@@ -156,13 +159,15 @@ public enum TrainingRun {
                 // A round waits for the first complete episode if none has finished yet.
                 while roundIndex < feedback.schedule.rounds && envSteps >= feedback.schedule.stepsForRound(roundIndex)
                         && recorder.store.windowCount > 0 {
+                    let rated: [RatedSegment]
                     do {
-                        roundReport = try round.run(index: roundIndex, ratings: feedback.schedule.ratings(inRound: roundIndex),
+                        (roundReport, rated) = try round.run(index: roundIndex, ratings: feedback.schedule.ratings(inRound: roundIndex),
                                                store: recorder.store, labels: &labels!, heldOut: &heldOut, ensemble: ensemble,
                                                normalizer: agent.normalizer, random: &feedbackRandom)
                     } catch {
                         throw RunError("feedback round \(roundIndex) at \(envSteps) steps: \(error)")
                     }
+                    try ratingLog?.append(rated, round: roundIndex)
                     try feedbackLog?.append(roundReport!, envSteps: envSteps)
                     try ensemble.save(to: directory.file("reward_model.weights"))
                     lastReport = roundReport

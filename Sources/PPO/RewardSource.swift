@@ -21,6 +21,11 @@ public final class TrueReward: RewardSource {
 
 /// Sees every transition as it is collected, e.g. to store episodes for rating.
 public protocol TransitionObserver: AnyObject {
-    /// One step of every environment. `dones[e]` marks the last step of an episode.
-    func observe(rawObservations: [[Double]], actions: [[Double]], trueRewards: [Double], dones: [Bool])
+    /// Whether `observe` should get each environment's physics state (qpos,
+    /// qvel, act) at the start of the step, so a stretch can be replayed later.
+    var wantsPhysicsStates: Bool { get }
+    /// One step of every environment. `dones[e]` marks the last step of an
+    /// episode; `states[e]` is the physics state the observation was taken in.
+    func observe(rawObservations: [[Double]], states: [[Double]]?, actions: [[Double]], trueRewards: [Double],
+                 dones: [Bool])
 }

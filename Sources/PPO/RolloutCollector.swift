@@ -47,12 +47,15 @@ public final class RolloutCollector {
             let (actions, logProbabilities) = agent.policy.sample(normalized, random: &random)
             let values = agent.values(normalized)
             let applied = clippedActions(actions)
+            let states = observer?.wantsPhysicsStates == true
+                ? environments.environments.map { $0.physics.data.state } : nil
 
             let step = try environments.step(applied)
             let policyRewards = rewardSource.rewards(rawObservations: rawObservations, normalizedObservations: normalized,
                                                      actions: applied, trueRewards: step.rewards)
             var rewards = policyRewards
-            observer?.observe(rawObservations: rawObservations, actions: applied, trueRewards: step.rewards, dones: step.dones)
+            observer?.observe(rawObservations: rawObservations, states: states, actions: applied,
+                              trueRewards: step.rewards, dones: step.dones)
             physicsFailures += step.failures
 
             // Bootstrap truncated episodes from the value of their final observation.

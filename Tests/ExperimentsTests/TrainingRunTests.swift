@@ -152,8 +152,10 @@ final class RatingRunTests: XCTestCase {
         config.feedback!.episodeCapacity = 10
         config.evaluationEpisodes = 1
         var outputs: [String] = []
+        var lastFolder: String?
         for _ in 0..<2 {
             let folder = temporaryFolder()
+            lastFolder = folder
             _ = try TrainingRun.run(config, models: models(), directory: RunDirectory(path: folder, overwrite: false))
             let feedback = try String(contentsOfFile: folder + "/feedback.jsonl", encoding: .utf8)
             // Timing is the only part allowed to differ.
@@ -161,7 +163,29 @@ final class RatingRunTests: XCTestCase {
         }
         XCTAssertEqual(outputs[0], outputs[1])
         XCTAssertEqual(outputs[0].split(separator: "\n").count, 2, "two rounds, the first postponed to 4096 steps")
+        try checkRatedSegmentsReplay(folder: lastFolder!, count: 40)
         XCTAssert(outputs[0].hasPrefix(#"{"env_steps":4096"#), outputs[0])
+    }
+
+    /// Every rating is logged with the segment's start state and actions, and
+    /// replaying them from that state reproduces the rated return.
+    func checkRatedSegmentsReplay(folder: String, count: Int) throws {
+        struct Line: Decodable {
+            let rating: Int
+            let true_return: Double
+            let start_state: [Double]
+            let actions: [[Double]]
+        }
+        let lines = try String(contentsOfFile: folder + "/ratings.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, count)
+        let environment = try Suite.make("cartpole-balance", models: models())
+        for line in lines.prefix(5) {
+            let rated = try JSONDecoder().decode(Line.self, from: Data(line.utf8))
+            XCTAssertEqual(rated.actions.count, 50)
+            XCTAssert((0..<4).contains(rated.rating))
+            let replay = try environment.replay(state: rated.start_state, actions: rated.actions)
+            XCTAssertEqual(replay.rewards.reduce(0, +), rated.true_return, accuracy: 1e-6)
+        }
     }
 
     func testBadFeedbackSettingsAreRejected() throws {
