@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["ratingrl"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "PPO", "Control", "RewardLearning"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "PPO", "Control", "RewardLearning", "NeuralNet"]),
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),

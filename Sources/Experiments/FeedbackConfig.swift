@@ -19,6 +19,12 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
     public var episodeCapacity: Int
     public var rewardModel: RewardModelConfiguration
     public var training: RewardTrainingSettings
+    /// Optional unsupervised pre-training: for this many environment steps the
+    /// policy is rewarded by a k-NN state-entropy bonus (not the reward model),
+    /// then its value network is reset. 0 (the default) turns it off; RbRL uses 32,000.
+    public var unsupervisedSteps: Int
+    /// k of the state-entropy bonus (5).
+    public var stateEntropyK: Int
 
     public init(task: String, loss: RewardLoss, classes: Int = 4) {
         self.classes = classes
@@ -31,6 +37,31 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
         episodeCapacity = 100
         rewardModel = RewardModelConfiguration(objective: RewardObjective(loss: loss))
         training = RewardTrainingSettings()
+        unsupervisedSteps = 0
+        stateEntropyK = 5
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case classes, maxReturn, segmentLength, noise, querySelection, schedule, heldOutPerRound, episodeCapacity
+        case rewardModel, training, unsupervisedSteps, stateEntropyK
+    }
+
+    /// Reads a configuration; pre-training fields missing from older run
+    /// folders take their defaults (off).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        classes = try c.decode(Int.self, forKey: .classes)
+        maxReturn = try c.decode(Double.self, forKey: .maxReturn)
+        segmentLength = try c.decode(Int.self, forKey: .segmentLength)
+        noise = try c.decode(RaterNoise.self, forKey: .noise)
+        querySelection = try c.decode(QuerySelection.self, forKey: .querySelection)
+        schedule = try c.decode(FeedbackSchedule.self, forKey: .schedule)
+        heldOutPerRound = try c.decode(Int.self, forKey: .heldOutPerRound)
+        episodeCapacity = try c.decode(Int.self, forKey: .episodeCapacity)
+        rewardModel = try c.decode(RewardModelConfiguration.self, forKey: .rewardModel)
+        training = try c.decode(RewardTrainingSettings.self, forKey: .training)
+        unsupervisedSteps = try c.decodeIfPresent(Int.self, forKey: .unsupervisedSteps) ?? 0
+        stateEntropyK = try c.decodeIfPresent(Int.self, forKey: .stateEntropyK) ?? 5
     }
 }
 

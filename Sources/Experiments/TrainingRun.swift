@@ -117,7 +117,13 @@ public enum TrainingRun {
             ratingLog = try RatingLog(path: directory.file("ratings.jsonl"))
         }
         let rewardSource: RewardSource = ensemble.map { LearnedReward(ensemble: $0) } ?? TrueReward()
-        let collector = try RolloutCollector(environments: environments, rewardSource: rewardSource, agent: agent)
+        // Optional unsupervised pre-training on a state-entropy bonus before the learned reward.
+        let pretraining = (config.feedback?.unsupervisedSteps ?? 0) > 0 && ensemble != nil
+        let collector = try RolloutCollector(
+            environments: environments,
+            rewardSource: pretraining ? StateEntropyReward(k: config.feedback!.stateEntropyK) : rewardSource,
+            agent: agent)
+        var pretrainingActive = pretraining
         collector.observer = recorder
         var roundIndex = 0
         var lastReport: TrainingReport?
@@ -152,6 +158,12 @@ public enum TrainingRun {
                                 trainReturn.map(format) ?? "", format(statistics.policyLoss), format(statistics.valueLoss),
                                 format(statistics.approximateKL), format(statistics.clipFraction), format(statistics.entropy),
                                 format(statistics.explainedVariance), format(Double(clipRange))])
+
+            if pretrainingActive && envSteps >= config.feedback!.unsupervisedSteps {
+                collector.rewardSource = rewardSource
+                agent.resetValueFunction(random: &initialization)
+                pretrainingActive = false
+            }
 
             // Feedback rounds due by now (between updates, as the reward changes only then).
             var roundReport: TrainingReport?

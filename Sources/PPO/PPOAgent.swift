@@ -34,6 +34,18 @@ public final class PPOAgent {
     }
 
     public var observationSize: Int { value.inputSize }
+
+    /// Re-initialises the value network and its optimiser (after pre-training
+    /// on a different reward, its estimates are for the wrong return).
+    public func resetValueFunction(random: inout SeededRandom) {
+        let fresh = MLP(inputSize: value.inputSize, hiddenSizes: config.hiddenSizes, outputSize: 1,
+                        hiddenActivation: config.activation == "relu" ? .relu : .tanh, outputActivation: .identity,
+                        initialization: .orthogonal(hiddenGain: Float(2).squareRoot(), outputGain: 1), random: &random)
+        value.parameters = fresh.parameters
+        value.zeroGradients()
+        valueOptimizer = Adam(parameterCount: value.parameterCount, learningRate: config.learningRate,
+                              epsilon: config.adamEpsilon)
+    }
     public var actionSize: Int { policy.actionSize }
 
     /// Value estimates, one per row of normalised observations.

@@ -8,7 +8,8 @@ import Randomness
 /// bootstrapped by adding γ·V(final observation) to the last reward.
 public final class RolloutCollector {
     public let environments: VectorEnvironment
-    public let rewardSource: RewardSource
+    /// Where rewards come from; may be switched between rollouts (e.g. after pre-training).
+    public var rewardSource: RewardSource
     public weak var observer: TransitionObserver?
 
     private var rawObservations: [[Double]]

@@ -32,6 +32,9 @@ struct FeedbackOptions: ParsableArguments {
     @Option(help: "Query selection: uniform or disagreement (10x candidates, keep the highest ensemble std).")
     var query = "uniform"
 
+    @Option(help: "Unsupervised pre-training steps on a k-NN (k = 5) state-entropy bonus before the learned reward (0: off; RbRL uses 32000).")
+    var unsupervisedSteps = 0
+
     @Option(help: "Noisy rater: Boltzmann rationality beta around the true class (off by default).")
     var raterBeta: Double?
 
@@ -50,6 +53,8 @@ struct FeedbackOptions: ParsableArguments {
         config.rewardModel.objective.regression = RegressionTerm(scale: alpha)
         config.schedule = FeedbackSchedule(total: ratings, perRound: ratingsPerRound, interval: roundInterval, firstRound: firstRound)
         config.training.epochs = rewardEpochs
+        guard unsupervisedSteps >= 0 else { throw ValidationFailure(message: "--unsupervised-steps must not be negative") }
+        config.unsupervisedSteps = unsupervisedSteps
         switch query {
         case "uniform": config.querySelection = .uniform
         case "disagreement": config.querySelection = .disagreement(candidateFactor: 10)

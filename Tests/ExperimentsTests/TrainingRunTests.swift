@@ -1,6 +1,7 @@
 import Control
 import Experiments
 import Foundation
+import NeuralNet
 import PPO
 import RewardLearning
 import XCTest
@@ -188,6 +189,29 @@ final class RatingRunTests: XCTestCase {
         }
     }
 
+    /// Pre-training on the state-entropy bonus runs before the learned reward
+    /// takes over, and changes the run (it is not silently ignored).
+    func testUnsupervisedPretrainingRuns() throws {
+        var ppo = PPOConfig.quick
+        ppo.environments = 4
+        ppo.stepsPerRollout = 256
+        ppo.epochs = 1
+        ppo.hiddenSizes = [16]
+        var config = ratingConfig(method: .ours, steps: 5 * 1024, seed: 3, ppo: ppo)
+        config.feedback!.schedule = FeedbackSchedule(total: 20, perRound: 20, interval: 1024, firstRound: 4096)
+        config.feedback!.rewardModel.hiddenSizes = [8]
+        config.feedback!.training.epochs = 2
+        config.evaluationEpisodes = 1
+        let plain = temporaryFolder(), pretrained = temporaryFolder()
+        _ = try TrainingRun.run(config, models: models(), directory: RunDirectory(path: plain, overwrite: false))
+        config.feedback!.unsupervisedSteps = 2048
+        _ = try TrainingRun.run(config, models: models(), directory: RunDirectory(path: pretrained, overwrite: false))
+        let a = try String(contentsOfFile: plain + "/ratings.jsonl", encoding: .utf8)
+        let b = try String(contentsOfFile: pretrained + "/ratings.jsonl", encoding: .utf8)
+        XCTAssertFalse(b.isEmpty)
+        XCTAssertNotEqual(a, b, "a policy pre-trained on novelty visits other states")
+    }
+
     func testBadFeedbackSettingsAreRejected() throws {
         var config = ratingConfig(method: .rbrl, steps: 1000, seed: 0)
         config.feedback!.classes = 7
@@ -199,5 +223,31 @@ final class RatingRunTests: XCTestCase {
         var missing = ratingConfig(method: .ours, steps: 1000, seed: 0)
         missing.feedback = nil
         XCTAssertThrowsError(try TrainingRun.run(missing, models: models(), directory: RunDirectory(path: temporaryFolder(), overwrite: false)))
+    }
+}
+
+final class StateEntropyRewardTests: XCTestCase {
+    /// On a line of remembered points 0, 1, 2, 3, 4, the 2nd nearest neighbour
+    /// of 0.1 is 1 (distance 0.9), of 10 it is 3 (distance 7).
+    func testRewardIsLogOfKthNeighbourDistance() {
+        let reward = StateEntropyReward(k: 2, capacity: 100)
+        let points = Matrix(rows: 5, columns: 1, values: [0, 1, 2, 3, 4])
+        let first = reward.rewards(rawObservations: [], normalizedObservations: points, actions: Array(repeating: [], count: 5),
+                                   trueRewards: [])
+        XCTAssertEqual(first, [0, 0, 0, 0, 0], "nothing is remembered yet")
+        let queries = Matrix(rows: 2, columns: 1, values: [0.1, 10])
+        let values = reward.rewards(rawObservations: [], normalizedObservations: queries, actions: [[], []], trueRewards: [])
+        XCTAssertEqual(values[0], log(1 + 0.9), accuracy: 1e-6)
+        XCTAssertEqual(values[1], log(1 + 7), accuracy: 1e-6)
+    }
+
+    func testOldestObservationsAreForgotten() {
+        let reward = StateEntropyReward(k: 1, capacity: 2)
+        _ = reward.rewards(rawObservations: [], normalizedObservations: Matrix(rows: 3, columns: 1, values: [0, 5, 6]),
+                           actions: [[], [], []], trueRewards: [])
+        // 0 was pushed out by 6: the nearest remembered point to 0 is now 5.
+        let value = reward.rewards(rawObservations: [], normalizedObservations: Matrix(rows: 1, columns: 1, values: [0]),
+                                   actions: [[]], trueRewards: [])
+        XCTAssertEqual(value[0], log(6.0), accuracy: 1e-6)
     }
 }
