@@ -104,8 +104,8 @@ public enum TrainingRun {
         var recorder: EpisodeRecorder?
         var feedbackRound: FeedbackRound?
         var labels: LabelBuffer?
-        var feedbackLog: FeedbackLog?
-        var ratingLog: RatingLog?
+        var feedbackLog: JSONLinesLog?
+        var ratingLog: JSONLinesLog?
         if let feedback = config.feedback, config.method != "ppo" {
             let inputSize = agent.observationSize + agent.actionSize
             ensemble = try RewardEnsemble(inputSize: inputSize, configuration: feedback.rewardModel, random: &initialization)
@@ -113,8 +113,8 @@ public enum TrainingRun {
                                        store: try EpisodeStore(capacity: feedback.episodeCapacity, segmentLength: feedback.segmentLength))
             feedbackRound = try FeedbackRound(config: feedback)
             labels = try LabelBuffer(classCount: feedback.classes)
-            feedbackLog = try FeedbackLog(path: directory.file("feedback.jsonl"))
-            ratingLog = try RatingLog(path: directory.file("ratings.jsonl"))
+            feedbackLog = try JSONLinesLog(path: directory.file("feedback.jsonl"))
+            ratingLog = try JSONLinesLog(path: directory.file("ratings.jsonl"))
         }
         let rewardSource: RewardSource = ensemble.map { LearnedReward(ensemble: $0) } ?? TrueReward()
         // Optional unsupervised pre-training on a state-entropy bonus before the learned reward.
@@ -179,8 +179,8 @@ public enum TrainingRun {
                     } catch {
                         throw RunError("feedback round \(roundIndex) at \(envSteps) steps: \(error)")
                     }
-                    try ratingLog?.append(rated, round: roundIndex)
-                    try feedbackLog?.append(roundReport!, envSteps: envSteps)
+                    try ratingLog?.append(rated.map { RatingLine($0, round: roundIndex) })
+                    try feedbackLog?.append([FeedbackLine(envSteps: envSteps, report: roundReport!)])
                     try ensemble.save(to: directory.file("reward_model.weights"))
                     lastReport = roundReport
                     roundIndex += 1

@@ -1,5 +1,6 @@
 import Control
 import Dispatch
+import NeuralNet
 
 /// Several copies of one task stepped together, in parallel across cores.
 /// An environment whose episode ends is reset at once, as Stable-Baselines3's
@@ -43,21 +44,21 @@ public final class VectorEnvironment {
     /// Applies one action per environment (clipped to the action bounds first).
     public func step(_ actions: [[Double]]) throws -> Step {
         let n = count
-        let results = ResultSlots<Result<Outcome, Error>>(count: n)
+        let results = ParallelResults<Result<Outcome, Error>>(count: n)
         let boxes = environments.map(UncheckedEnvironment.init)
         let bounds = actionSpec
         let previous = observations
         let workers = workerCount
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for i in stride(from: worker, to: n, by: workers) {
-                results.store(i, Self.stepOne(boxes[i].environment, action: actions[i], bounds: bounds,
-                                              previousObservation: previous[i]))
+                results[i] = Self.stepOne(boxes[i].environment, action: actions[i], bounds: bounds,
+                                          previousObservation: previous[i])
             }
         }
         var step = Step(observations: [], rewards: [], dones: [], terminalObservations: [], failures: 0)
         step.observations.reserveCapacity(n)
         for i in 0..<n {
-            switch results.value(i) {
+            switch results[i]! {
             case let .success(outcome):
                 step.observations.append(outcome.observation)
                 step.rewards.append(outcome.reward)
@@ -107,22 +108,4 @@ public final class VectorEnvironment {
 /// An environment handed to exactly one worker thread per step.
 private struct UncheckedEnvironment: @unchecked Sendable {
     let environment: ControlEnvironment
-}
-
-/// One result slot per environment, each written by exactly one worker and
-/// read only after all workers have finished.
-private final class ResultSlots<Value>: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<Value?>
-    private let count: Int
-    init(count: Int) {
-        self.count = count
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil, count: count)
-    }
-    deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
-    }
-    func store(_ index: Int, _ value: Value) { slots[index] = value }
-    func value(_ index: Int) -> Value { slots[index]! }
 }

@@ -70,7 +70,7 @@ public final class RewardEnsemble {
         // Members in parallel when there is enough work, each batching up to
         // `inferenceChunk` segments (all their steps) per forward pass.
         let members = self.members, chunk = inferenceChunk
-        let results = MemberResults<[Double]>(count: members.count)
+        let results = ParallelResults<[Double]>(count: members.count)
         let work: @Sendable (Int) -> Void = { m in results[m] = members[m].returns(inputs, range: 0..<inputs.count, chunk: chunk) }
         if members.count > 1 && inputs.count * inputs.segmentLength >= 4096 {
             DispatchQueue.concurrentPerform(iterations: members.count, execute: work)

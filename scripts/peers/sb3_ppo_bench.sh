@@ -17,29 +17,8 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 VENV="$REPO_ROOT/.venv-peers"
 PINS=("torch" "stable-baselines3" "gymnasium" "mujoco==2.2.2" "dm-control==1.0.7" "numpy<2")
 
-find_python310() {
-  local c
-  local candidates=()
-  if [[ -n "${PYTHON310:-}" ]]; then candidates+=("$PYTHON310"); fi
-  if command -v pyenv >/dev/null 2>&1; then
-    local root
-    root="$(pyenv root 2>/dev/null || true)"
-    if [[ -n "$root" ]]; then
-      candidates+=("$root/versions/3.10.13/bin/python3")
-      for c in "$root"/versions/3.10.*/bin/python3; do candidates+=("$c"); done
-    fi
-  fi
-  candidates+=(python3.10)
-  for c in "${candidates[@]}"; do
-    if [[ -x "$c" ]] || command -v "$c" >/dev/null 2>&1; then
-      if "$c" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else 1)' 2>/dev/null; then
-        echo "$c"
-        return 0
-      fi
-    fi
-  done
-  return 1
-}
+# shellcheck source=../lib/python310.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/python310.sh"
 
 INSTALL_ONLY=0
 ARGS=()

@@ -1,13 +1,14 @@
-/// One result slot per member, written from concurrent iterations.
+/// One result slot per iteration of a `DispatchQueue.concurrentPerform`
+/// (ensemble members, environments), written from the concurrent iterations.
 ///
-/// `@unchecked Sendable`: iteration m writes slot m only, each slot's storage
+/// `@unchecked Sendable`: iteration i writes slot i only, each slot's storage
 /// is separate (a pointer, not a shared array buffer), and slots are read only
 /// after the concurrent call has returned.
-final class MemberResults<Value>: @unchecked Sendable {
+public final class ParallelResults<Value>: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<Value?>
-    let count: Int
+    public let count: Int
 
-    init(count: Int) {
+    public init(count: Int) {
         self.count = count
         slots = .allocate(capacity: count)
         slots.initialize(repeating: nil, count: count)
@@ -18,10 +19,10 @@ final class MemberResults<Value>: @unchecked Sendable {
         slots.deallocate()
     }
 
-    subscript(index: Int) -> Value? {
+    public subscript(index: Int) -> Value? {
         get { slots[index] }
         set { slots[index] = newValue }
     }
 
-    var values: [Value?] { (0..<count).map { slots[$0] } }
+    public var values: [Value?] { (0..<count).map { slots[$0] } }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import Ratings
+import RewardLearning
+
+/// A file of JSON objects, one per line, each line written whole.
+public final class JSONLinesLog {
+    private let handle: FileHandle
+    private let encoder: JSONEncoder
+
+    public init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw RunError("cannot create \(path)")
+        }
+        self.handle = handle
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+    }
+
+    deinit { try? handle.close() }
+
+    /// Appends one line per value.
+    public func append<Value: Encodable>(_ values: [Value]) throws {
+        var data = Data()
+        for value in values {
+            data += try encoder.encode(value)
+            data.append(0x0A)
+        }
+        handle.write(data)
+    }
+}
+
+/// A line of `feedback.jsonl`: one feedback round's diagnostics (rating
+/// histogram, accuracy, losses, s₁, s₂ and effective weights per member,
+/// held-out correlations).
+struct FeedbackLine: Encodable {
+    let envSteps: Int
+    let report: TrainingReport
+    enum CodingKeys: String, CodingKey {
+        case envSteps = "env_steps"
+        case report
+    }
+}
+
+/// A line of `ratings.jsonl`: one rating with what replaying its segment needs
+/// (the physics state at its first step and its actions).
+struct RatingLine: Encodable {
+    let round: Int
+    let episode: Int
+    let startStep: Int
+    let rating: Int
+    let trueReturn: Double
+    let startState: [Double]?
+    let actions: [[Double]]
+    enum CodingKeys: String, CodingKey {
+        case round, episode, rating, actions
+        case startStep = "start_step"
+        case trueReturn = "true_return"
+        case startState = "start_state"
+    }
+
+    init(_ rated: RatedSegment, round: Int) {
+        self.round = round
+        episode = rated.segment.episodeID
+        startStep = rated.segment.startStep
+        rating = rated.rating
+        trueReturn = rated.segment.trueReturn
+        startState = rated.segment.states?.first
+        actions = rated.segment.actions
+    }
+}
