@@ -56,10 +56,6 @@ public final class Physics: @unchecked Sendable {
         let ctrl = data.ctrl
         for i in 0..<ctrl.count { ctrl[i] = action[i] }
     }
-
-    // Shared accessors several domains use.
-    public var position: [Double] { Array(data.qpos) }
-    public var velocity: [Double] { Array(data.qvel) }
 }
 
 /// Errors of the environment layer. Each message says what to do about it.

@@ -20,7 +20,8 @@ public struct TrainingSummary: Codable, Sendable {
     public var physicsFailures: Int
     /// Ratings given (rating-based methods only).
     public var ratings: Int?
-    /// Spearman correlation of learned and true segment returns on the last round's held-out segments.
+    /// Spearman correlation of learned and true segment returns over the held-out
+    /// segments (accumulated over all rounds), after the last round.
     public var finalSpearman: Double?
     public var finalPearson: Double?
 

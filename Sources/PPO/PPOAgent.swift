@@ -54,8 +54,7 @@ public final class PPOAgent {
     /// Deterministic actions (the policy mean) for raw observations, with
     /// the normaliser frozen.
     public func deterministicActions(_ rawObservations: [[Double]]) -> [[Double]] {
-        let actions = policy.meanAction(normalizer.normalize(rawObservations))
-        return (0..<actions.rows).map { r in (0..<actions.columns).map { Double(actions[r, $0]) } }
+        policy.meanAction(normalizer.normalize(rawObservations)).doubleRows
     }
 
     // MARK: Checkpoints

@@ -47,11 +47,11 @@ public final class RolloutCollector {
             }
             let (actions, logProbabilities) = agent.policy.sample(normalized, random: &random)
             let values = agent.values(normalized)
-            let applied = clippedActions(actions)
             let states = observer?.wantsPhysicsStates == true
                 ? environments.environments.map { $0.physics.data.state } : nil
 
-            let step = try environments.step(applied)
+            let step = try environments.step(actions.doubleRows)
+            let applied = step.actions
             let policyRewards = rewardSource.rewards(rawObservations: rawObservations, normalizedObservations: normalized,
                                                      actions: applied, trueRewards: step.rewards)
             var rewards = policyRewards
@@ -94,11 +94,11 @@ public final class RolloutCollector {
         defer { finishedEpisodes.removeAll() }
         return finishedEpisodes
     }
+}
 
-    private func clippedActions(_ actions: Matrix) -> [[Double]] {
-        let spec = environments.actionSpec
-        return (0..<actions.rows).map { r in
-            (0..<actions.columns).map { i in min(max(Double(actions[r, i]), spec.lower[i]), spec.upper[i]) }
-        }
+extension Matrix {
+    /// The rows as `Double` vectors (actions as environments take them).
+    var doubleRows: [[Double]] {
+        (0..<rows).map { r in (0..<columns).map { Double(self[r, $0]) } }
     }
 }

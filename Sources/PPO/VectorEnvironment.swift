@@ -16,12 +16,16 @@ public final class VectorEnvironment {
         public var dones: [Bool]
         /// The observation the ended episode finished on, where `dones` is true.
         public var terminalObservations: [[Double]?]
+        /// The actions applied: the given ones clipped to the action bounds.
+        public var actions: [[Double]]
         /// Episodes whose simulation became unstable this step (they were reset).
         public var failures: Int
     }
 
     public let environments: [ControlEnvironment]
     public let workerCount: Int
+    /// The environments as handed to worker threads (each to exactly one worker per step).
+    private let workerEnvironments: [UncheckedEnvironment]
     /// The latest observation of every environment.
     public private(set) var observations: [[Double]] = []
     public var count: Int { environments.count }
@@ -32,6 +36,7 @@ public final class VectorEnvironment {
     public init(task: String, count: Int, models: ModelDirectory, seed: UInt64, workers: Int) throws {
         precondition(count > 0, "VectorEnvironment needs at least one environment")
         environments = try (0..<count).map { try Suite.make(task, models: models, seed: seed &+ UInt64($0)) }
+        workerEnvironments = environments.map(UncheckedEnvironment.init)
         workerCount = max(1, min(workers, count))
     }
 
@@ -45,7 +50,7 @@ public final class VectorEnvironment {
     public func step(_ actions: [[Double]]) throws -> Step {
         let n = count
         let results = ParallelResults<Result<Outcome, Error>>(count: n)
-        let boxes = environments.map(UncheckedEnvironment.init)
+        let boxes = workerEnvironments
         let bounds = actionSpec
         let previous = observations
         let workers = workerCount
@@ -55,7 +60,7 @@ public final class VectorEnvironment {
                                           previousObservation: previous[i])
             }
         }
-        var step = Step(observations: [], rewards: [], dones: [], terminalObservations: [], failures: 0)
+        var step = Step(observations: [], rewards: [], dones: [], terminalObservations: [], actions: [], failures: 0)
         step.observations.reserveCapacity(n)
         for i in 0..<n {
             switch results[i]! {
@@ -64,6 +69,7 @@ public final class VectorEnvironment {
                 step.rewards.append(outcome.reward)
                 step.dones.append(outcome.terminal != nil)
                 step.terminalObservations.append(outcome.terminal)
+                step.actions.append(outcome.action)
                 if outcome.failed { step.failures += 1 }
             case let .failure(error):
                 throw error
@@ -74,6 +80,7 @@ public final class VectorEnvironment {
     }
 
     private struct Outcome: Sendable {
+        var action: [Double]
         var observation: [Double]
         var reward: Double
         var terminal: [Double]?
@@ -91,14 +98,16 @@ public final class VectorEnvironment {
             } catch ControlError.physicsDiverged {
                 // An unstable simulation ends the episode where it stood; training goes on.
                 let restart = try environment.reset(seed: nil)
-                return .success(Outcome(observation: restart.observation.values, reward: 0, terminal: previousObservation, failed: true))
+                return .success(Outcome(action: clipped, observation: restart.observation.values, reward: 0,
+                                        terminal: previousObservation, failed: true))
             }
             if timeStep.isLast {
                 let restart = try environment.reset(seed: nil)
-                return .success(Outcome(observation: restart.observation.values, reward: timeStep.reward,
+                return .success(Outcome(action: clipped, observation: restart.observation.values, reward: timeStep.reward,
                                         terminal: timeStep.observation.values, failed: false))
             }
-            return .success(Outcome(observation: timeStep.observation.values, reward: timeStep.reward, terminal: nil, failed: false))
+            return .success(Outcome(action: clipped, observation: timeStep.observation.values, reward: timeStep.reward,
+                                    terminal: nil, failed: false))
         } catch {
             return .failure(error)
         }
