@@ -7,7 +7,7 @@
 set -euo pipefail
 out="${1:?output folder}"; steps="${2:?environment steps}"; shift 2
 tasks=("$@")
-bin=.build/release/ratingrl
+bin="${RATINGRL:-.build/release/ratingrl}"   # a copied binary keeps a long table on one code version
 export OPENBLAS_NUM_THREADS=1
 # Seeds outermost, so a partial table is balanced across methods.
 for seed in 0 1 2; do

@@ -28,7 +28,7 @@ public struct FeedbackRound {
             RewardFeatures.concatenated(segment) { observation in
                 var row = [Float]()
                 normalizer.normalize(observation, into: &row)
-                return row.map(Double.init)
+                return row
             }
         }
         let queries = try config.querySelection.select(count: ratings, from: store, random: &random) { candidates in

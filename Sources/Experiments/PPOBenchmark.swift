@@ -36,30 +36,24 @@ public struct PPOBenchmark: Codable, Sendable {
                                workers: Int, seed: UInt64 = 0) throws -> PPOBenchmark {
         let peakBefore = SgemmBenchmark.peakGFLOPS()
         var random = SeededRandom(seed: seed)
-        var initialization = random.split(), sampling = random.split(), shuffling = random.split()
-        let environments = try VectorEnvironment(task: task, count: config.environments, models: models,
-                                                 seed: random.next(), workers: workers)
-        let agent = PPOAgent(observationSize: environments.observationSize, actionSize: environments.actionSpec.size,
-                             config: config, random: &initialization)
-        let collector = try RolloutCollector(environments: environments, rewardSource: TrueReward(), agent: agent)
-        var buffer = RolloutBuffer(steps: config.stepsPerRollout, environments: config.environments,
-                                   observationSize: agent.observationSize, actionSize: agent.actionSize)
+        let session = try PPOSession(task: task, config: config, models: models, workers: workers, random: &random)
+        let agent = session.agent
         var result = PPOBenchmark(task: task, config: config, updates: updates, envSteps: 0, wallSeconds: 0,
                                   rolloutWallSeconds: 0, updateWallSeconds: 0, rolloutCPUSeconds: 0, updateCPUSeconds: 0,
                                   updateGFLOP: 0, sgemmPeakGFLOPS: 0, openBLASCore: openBLASCoreName())
         let flopsPerSample = 3 * (agent.policy.mean.forwardFLOPs(rows: 1) + agent.value.forwardFLOPs(rows: 1))
         for _ in 0..<updates {
             let (w0, c0) = (wallSeconds(), cpuSeconds())
-            try collector.collect(into: &buffer, agent: agent, random: &sampling)
+            let steps = try session.collect()
             let (w1, c1) = (wallSeconds(), cpuSeconds())
-            _ = ppoUpdate(agent: agent, buffer: buffer, clipRange: config.clipRange, random: &shuffling)
+            _ = session.update(clipRange: config.clipRange)
             let (w2, c2) = (wallSeconds(), cpuSeconds())
             result.rolloutWallSeconds += w1 - w0
             result.updateWallSeconds += w2 - w1
             result.rolloutCPUSeconds += c1 - c0
             result.updateCPUSeconds += c2 - c1
-            result.envSteps += buffer.count
-            result.updateGFLOP += flopsPerSample * Double(buffer.count * config.epochs) / 1e9
+            result.envSteps += steps
+            result.updateGFLOP += flopsPerSample * Double(steps * config.epochs) / 1e9
         }
         result.wallSeconds = result.rolloutWallSeconds + result.updateWallSeconds
         result.sgemmPeakGFLOPS = max(peakBefore, SgemmBenchmark.peakGFLOPS())

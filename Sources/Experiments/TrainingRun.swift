@@ -83,54 +83,29 @@ public enum TrainingRun {
         let evaluationLog = try CSVLog(path: directory.file("evaluations.csv"),
                                        columns: ["env_steps", "mean_return", "std_return", "episodes"])
 
-        // Independent, reproducible random streams.
         var root = SeededRandom(seed: config.seed)
-        var initialization = root.split()
-        var sampling = root.split()
-        var shuffling = root.split()
-        let environmentSeed = root.next()
-        let evaluationSeed = root.next()
-
         let ppo = config.ppo
-        let environments = try VectorEnvironment(task: config.task, count: ppo.environments, models: models,
-                                                 seed: environmentSeed, workers: config.workers)
+        let session = try PPOSession(task: config.task, config: ppo, models: models, workers: config.workers,
+                                     random: &root)
         let evaluationEnvironments = try VectorEnvironment(task: config.task, count: config.evaluationEpisodes,
-                                                           models: models, seed: evaluationSeed, workers: config.workers)
-        let agent = PPOAgent(observationSize: environments.observationSize, actionSize: environments.actionSpec.size,
-                             config: ppo, random: &initialization)
-        var feedbackRandom = root.split()
+                                                           models: models, seed: session.evaluationSeed,
+                                                           workers: config.workers)
+        let agent = session.agent, collector = session.collector
 
-        // Rating-based methods: a reward model, its feedback loop and episode storage.
-        var ensemble: RewardEnsemble?
-        var recorder: EpisodeRecorder?
-        var feedbackRound: FeedbackRound?
-        var labels: LabelBuffer?
-        var feedbackLog: JSONLinesLog?
-        var ratingLog: JSONLinesLog?
-        if let feedback = config.feedback, config.method != "ppo" {
-            let inputSize = agent.observationSize + agent.actionSize
-            ensemble = try RewardEnsemble(inputSize: inputSize, configuration: feedback.rewardModel, random: &initialization)
-            recorder = EpisodeRecorder(environments: ppo.environments,
-                                       store: try EpisodeStore(capacity: feedback.episodeCapacity, segmentLength: feedback.segmentLength))
-            feedbackRound = try FeedbackRound(config: feedback)
-            labels = try LabelBuffer(classCount: feedback.classes)
-            feedbackLog = try JSONLinesLog(path: directory.file("feedback.jsonl"))
-            ratingLog = try JSONLinesLog(path: directory.file("ratings.jsonl"))
+        // Rating-based methods: a reward model and its feedback loop.
+        var feedback: FeedbackLoop?
+        if let feedbackConfig = config.feedback, config.method != "ppo" {
+            let random = root.split()
+            feedback = try FeedbackLoop(config: feedbackConfig, inputSize: agent.observationSize + agent.actionSize,
+                                        environments: ppo.environments, directory: directory,
+                                        initialization: &session.initialization, random: random)
+            collector.observer = feedback!.recorder
+            collector.rewardSource = LearnedReward(ensemble: feedback!.ensemble)
         }
-        let rewardSource: RewardSource = ensemble.map { LearnedReward(ensemble: $0) } ?? TrueReward()
         // Optional unsupervised pre-training on a state-entropy bonus before the learned reward.
-        let pretraining = (config.feedback?.unsupervisedSteps ?? 0) > 0 && ensemble != nil
-        let collector = try RolloutCollector(
-            environments: environments,
-            rewardSource: pretraining ? StateEntropyReward(k: config.feedback!.stateEntropyK) : rewardSource,
-            agent: agent)
-        var pretrainingActive = pretraining
-        collector.observer = recorder
-        var roundIndex = 0
-        var lastReport: TrainingReport?
-        var heldOut: [Segment] = []
-        var buffer = RolloutBuffer(steps: ppo.stepsPerRollout, environments: ppo.environments,
-                                   observationSize: agent.observationSize, actionSize: agent.actionSize)
+        let learnedReward = collector.rewardSource
+        var pretrainingSteps = feedback.map { $0.config.unsupervisedSteps } ?? 0
+        if pretrainingSteps > 0 { collector.rewardSource = StateEntropyReward(k: feedback!.config.stateEntropyK) }
 
         let start = Date()
         var envSteps = 0
@@ -140,15 +115,14 @@ public enum TrainingRun {
         var nextCheckpoint = config.checkpointInterval > 0 ? config.checkpointInterval : Int.max
 
         for update in 1...config.updates {
-            try collector.collect(into: &buffer, agent: agent, random: &sampling)
-            envSteps += buffer.count
+            envSteps += try session.collect()
             for episode in collector.takeFinishedEpisodes() { recentReturns.append(episode.trueReturn) }
             recentReturns = Array(recentReturns.suffix(10))
 
             // SB3 anneals with the progress remaining after this rollout.
             let remaining = max(0, 1 - Float(envSteps) / Float(config.totalSteps))
             let clipRange = ppo.annealClipRange ? ppo.clipRange * remaining : ppo.clipRange
-            let statistics = ppoUpdate(agent: agent, buffer: buffer, clipRange: clipRange, random: &shuffling)
+            let statistics = session.update(clipRange: clipRange)
             guard statistics.policyLoss.isFinite && statistics.valueLoss.isFinite else {
                 throw RunError("update \(update): the loss became \(statistics.policyLoss.isFinite ? statistics.valueLoss : statistics.policyLoss); stopping before training on it. Try a lower learning rate.")
             }
@@ -160,33 +134,13 @@ public enum TrainingRun {
                                 format(statistics.approximateKL), format(statistics.clipFraction), format(statistics.entropy),
                                 format(statistics.explainedVariance), format(Double(clipRange))])
 
-            if pretrainingActive && envSteps >= config.feedback!.unsupervisedSteps {
-                collector.rewardSource = rewardSource
-                agent.resetValueFunction(random: &initialization)
-                pretrainingActive = false
+            if pretrainingSteps > 0 && envSteps >= pretrainingSteps {
+                collector.rewardSource = learnedReward
+                agent.resetValueFunction(random: &session.initialization)
+                pretrainingSteps = 0
             }
-
             // Feedback rounds due by now (between updates, as the reward changes only then).
-            var roundReport: TrainingReport?
-            if let feedback = config.feedback, let round = feedbackRound, let ensemble, let recorder {
-                // A round waits for the first complete episode if none has finished yet.
-                while roundIndex < feedback.schedule.rounds && envSteps >= feedback.schedule.stepsForRound(roundIndex)
-                        && recorder.store.windowCount > 0 {
-                    let rated: [RatedSegment]
-                    do {
-                        (roundReport, rated) = try round.run(index: roundIndex, ratings: feedback.schedule.ratings(inRound: roundIndex),
-                                               store: recorder.store, labels: &labels!, heldOut: &heldOut, ensemble: ensemble,
-                                               normalizer: agent.normalizer, random: &feedbackRandom)
-                    } catch {
-                        throw RunError("feedback round \(roundIndex) at \(envSteps) steps: \(error)")
-                    }
-                    try ratingLog?.append(rated.map { RatingLine($0, round: roundIndex) })
-                    try feedbackLog?.append([FeedbackLine(envSteps: envSteps, report: roundReport!)])
-                    try ensemble.save(to: directory.file("reward_model.weights"))
-                    lastReport = roundReport
-                    roundIndex += 1
-                }
-            }
+            let roundReport = try feedback?.runDueRounds(envSteps: envSteps, normalizer: agent.normalizer)
 
             var evaluation: Evaluation?
             if envSteps >= nextEvaluation || update == config.updates {
@@ -201,7 +155,7 @@ public enum TrainingRun {
                 while nextCheckpoint <= envSteps { nextCheckpoint += config.checkpointInterval }
             }
             report(TrainingProgress(update: update, updates: config.updates, envSteps: envSteps,
-                                    totalSteps: config.updates * buffer.count, wallSeconds: wall,
+                                    totalSteps: config.updates * ppo.rolloutSize, wallSeconds: wall,
                                     recentReturn: trainReturn, evaluation: evaluation, feedback: roundReport))
         }
 
@@ -210,8 +164,9 @@ public enum TrainingRun {
                                       finalEvalStd: lastEvaluation!.standardDeviation, envSteps: envSteps,
                                       wallSeconds: Date().timeIntervalSince(start), updates: config.updates,
                                       finalTrainReturn: recentReturns.isEmpty ? nil : recentReturns.reduce(0, +) / Double(recentReturns.count),
-                                      physicsFailures: collector.physicsFailures, ratings: labels?.count,
-                                      finalSpearman: lastReport?.spearman, finalPearson: lastReport?.pearson)
+                                      physicsFailures: collector.physicsFailures, ratings: feedback?.ratingCount,
+                                      finalSpearman: feedback?.lastReport?.spearman,
+                                      finalPearson: feedback?.lastReport?.pearson)
         try directory.writeJSON(summary, to: "summary.json")
         return summary
     }
