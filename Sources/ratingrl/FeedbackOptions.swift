@@ -26,8 +26,12 @@ struct FeedbackOptions: ParsableArguments {
     @Option(help: "Environment steps before the first feedback round.")
     var firstRound = 32_000
 
-    @Option(help: "Reward-model training epochs per round (early stop at 97% accuracy).")
+    @Option(help: "Reward-model training epochs per round (fewer if --stop-accuracy is reached).")
     var rewardEpochs = 100
+
+    @Option(help: ArgumentHelp("Stop a round's reward training after an epoch whose training accuracy exceeds this (1: never stop early).",
+                               discussion: "With a skewed rating histogram (e.g. nearly all class 0 early in walker-walk) plain accuracy passes 0.97 after one epoch."))
+    var stopAccuracy = 0.97
 
     @Option(help: "Query selection: uniform or disagreement (10x candidates, keep the highest ensemble std).")
     var query = "uniform"
@@ -52,7 +56,12 @@ struct FeedbackOptions: ParsableArguments {
         if let maxReturn { config.maxReturn = maxReturn }
         config.rewardModel.objective.regression = RegressionTerm(scale: alpha)
         config.schedule = FeedbackSchedule(total: ratings, perRound: ratingsPerRound, interval: roundInterval, firstRound: firstRound)
+        guard rewardEpochs >= 1 else { throw ValidationFailure(message: "--reward-epochs must be at least 1, got \(rewardEpochs)") }
         config.training.epochs = rewardEpochs
+        guard (0...1).contains(stopAccuracy) else {
+            throw ValidationFailure(message: "--stop-accuracy must be between 0 and 1 (1: never stop early), got \(stopAccuracy)")
+        }
+        config.training.stopAccuracy = stopAccuracy
         guard unsupervisedSteps >= 0 else { throw ValidationFailure(message: "--unsupervised-steps must not be negative") }
         config.unsupervisedSteps = unsupervisedSteps
         switch query {

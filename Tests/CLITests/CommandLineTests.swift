@@ -90,6 +90,25 @@ final class CommandLineTests: XCTestCase {
         XCTAssert(missing.error.contains("cannot read /nonexistent/in.json"), missing.error)
     }
 
+    func testBadFeedbackSettingsAreRejectedBeforeTraining() throws {
+        let cases: [([String], String)] = [
+            (["--method", "ours", "--classes", "7"], "rating classes must be 2 to 6, got 7"),
+            (["--method", "ours", "--stop-accuracy", "1.5"], "--stop-accuracy must be between 0 and 1"),
+            (["--method", "ours", "--reward-epochs", "0"], "--reward-epochs must be at least 1"),
+            (["--method", "ours", "--query", "random"], "--query must be uniform or disagreement"),
+            (["--method", "ours", "--unsupervised-steps=-5"], "--unsupervised-steps must not be negative"),
+            (["--method", "best"], "method 'best' is not available"),
+        ]
+        for (extra, expected) in cases {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rrl-\(UUID().uuidString)").path
+            let outcome = try run(["train", "--task", "cartpole-balance", "--steps", "4096", "--out", folder] + extra)
+            XCTAssertNotEqual(outcome.status, 0, "\(extra)")
+            XCTAssert(outcome.error.contains(expected), "for \(extra): \(outcome.error)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/summary.json"), "\(extra) trained anyway")
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
+
     func testMissingModelsSayMakeModels() throws {
         let outcome = try run(["envs", "--models", "/nonexistent/models"])
         XCTAssertNotEqual(outcome.status, 0)
