@@ -24,6 +24,8 @@ final class FeedbackLoop {
     /// The report of the latest round, if any has run.
     private(set) var lastReport: TrainingReport?
 
+    /// Wall seconds of reward-model training over the rounds so far.
+    private(set) var trainingSeconds = 0.0
     /// Ratings given so far.
     var ratingCount: Int { labels.count }
 
@@ -65,6 +67,7 @@ final class FeedbackLoop {
             try feedbackLog.append([FeedbackLine(envSteps: envSteps, report: report!)])
             try ensemble.save(to: directory.file("reward_model.weights"))
             lastReport = report
+            trainingSeconds += report!.seconds
             nextRound += 1
         }
         return report

@@ -24,6 +24,8 @@ public struct TrainingSummary: Codable, Sendable {
     /// segments (accumulated over all rounds), after the last round.
     public var finalSpearman: Double?
     public var finalPearson: Double?
+    /// Wall seconds spent training the reward model, over all feedback rounds.
+    public var rewardTrainingSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case task, method, seed, updates
@@ -36,6 +38,7 @@ public struct TrainingSummary: Codable, Sendable {
         case ratings
         case finalSpearman = "final_spearman"
         case finalPearson = "final_pearson"
+        case rewardTrainingSeconds = "reward_training_seconds"
     }
 }
 
@@ -166,7 +169,8 @@ public enum TrainingRun {
                                       finalTrainReturn: recentReturns.isEmpty ? nil : recentReturns.reduce(0, +) / Double(recentReturns.count),
                                       physicsFailures: collector.physicsFailures, ratings: feedback?.ratingCount,
                                       finalSpearman: feedback?.lastReport?.spearman,
-                                      finalPearson: feedback?.lastReport?.pearson)
+                                      finalPearson: feedback?.lastReport?.pearson,
+                                      rewardTrainingSeconds: feedback?.trainingSeconds)
         try directory.writeJSON(summary, to: "summary.json")
         return summary
     }

@@ -105,6 +105,7 @@ struct TrainCommand: ParsableCommand {
         if let ratings = summary.ratings { result += "  ratings \(ratings)" }
         if let spearman = summary.finalSpearman { result += String(format: "  learned-vs-true spearman %.3f", spearman) }
         if let pearson = summary.finalPearson { result += String(format: " pearson %.3f", pearson) }
+        if let seconds = summary.rewardTrainingSeconds { result += String(format: "  reward training %.0f s", seconds) }
         print(result)
     }
 }

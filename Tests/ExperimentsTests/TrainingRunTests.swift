@@ -54,6 +54,7 @@ final class TrainingRunTests: XCTestCase {
         let folder = temporaryFolder()
         let summary = try TrainingRun.run(tinyConfig(seed: 1), models: models(), directory: RunDirectory(path: folder, overwrite: false))
         XCTAssertEqual(summary.envSteps, 768)
+        XCTAssertNil(summary.rewardTrainingSeconds, "no reward model in a ppo run")
         for file in ["config.json", "progress.csv", "evaluations.csv", "checkpoint.weights", "summary.json"] {
             XCTAssert(FileManager.default.fileExists(atPath: folder + "/" + file), file)
         }
@@ -128,6 +129,8 @@ final class RatingRunTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(summary.finalEvalReturn, 800)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(summary.finalSpearman), 0.8)
         XCTAssertEqual(summary.ratings, 1000)
+        let roundSeconds = try XCTUnwrap(summary.rewardTrainingSeconds)
+        XCTAssert(roundSeconds > 0 && roundSeconds < summary.wallSeconds, "reward training \(roundSeconds) s")
         let lines = try String(contentsOfFile: folder + "/feedback.jsonl", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 10, "one diagnostics line per feedback round")
         let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
