@@ -6,7 +6,7 @@
 set -euo pipefail
 out="${1:-runs/ppo-table}"
 steps="${2:-1000000}"
-bin=".build/release/ratingrl"
+bin="${RATINGRL:-.build/release/ratingrl}"   # a copied binary keeps the table on one code version
 export OPENBLAS_NUM_THREADS=1
 for task in cartpole-balance ball_in_cup-catch finger-spin cheetah-run walker-walk quadruped-walk; do
     for seed in 0 1 2; do
