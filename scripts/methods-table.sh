@@ -4,13 +4,14 @@
 # preset, STEPS environment steps, seeds 0-2, on the given tasks; then prints
 # mean ± standard error of the final deterministic evaluation (true) return.
 #
-# Usage: [JOBS=2] [RATINGRL=path] scripts/methods-table.sh OUT_DIR STEPS TASK...
+# Usage: [JOBS=2] [RATINGRL=path] [METHODS="..."] [SEEDS="..."] scripts/methods-table.sh OUT_DIR STEPS TASK...
 #   (run `make release models` first)
 # Finished runs (with summary.json) are skipped, so an interrupted table
 # resumes where it stopped. Each run is claimed with OUT_DIR/.../seedS.claim
 # (the PID of the script running it), so several invocations, on one machine,
 # can share one table; a claim whose process is gone is taken over.
 # JOBS runs that many trainings side by side (each then uses one core).
+# METHODS and SEEDS restrict the table (defaults: all six methods, seeds 0 1 2).
 # RATINGRL names a copy of the binary, keeping a long table on one code version.
 set -euo pipefail
 out="${1:?output folder}"; steps="${2:?environment steps}"; shift 2
@@ -19,6 +20,8 @@ tasks=("$@")
 bin="${RATINGRL:-.build/release/ratingrl}"
 [[ -x "$bin" ]] || { echo "$bin not found: run 'make release' (or set RATINGRL)" >&2; exit 1; }
 jobs="${JOBS:-1}"
+read -r -a methods <<< "${METHODS:-ppo rbrl ours ours-equal ours-cls ours-reg}"
+read -r -a seeds <<< "${SEEDS:-0 1 2}"
 export OPENBLAS_NUM_THREADS=1 bin out steps
 
 # Runs one (task, method, seed) unless it is finished or claimed by a live process.
@@ -47,9 +50,9 @@ export -f train_one
 export jobs
 
 # Seeds outermost, so a partial table is balanced across methods.
-for seed in 0 1 2; do
+for seed in "${seeds[@]}"; do
     for task in "${tasks[@]}"; do
-        for method in ppo rbrl ours ours-equal ours-cls ours-reg; do
+        for method in "${methods[@]}"; do
             echo "$task $method $seed"
         done
     done
