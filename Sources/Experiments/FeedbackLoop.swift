@@ -20,7 +20,7 @@ final class FeedbackLoop {
     private let feedbackLog: JSONLinesLog
     private let ratingLog: JSONLinesLog
     /// Index of the next round to run.
-    private(set) var nextRound = 0
+    private var nextRound = 0
     /// The report of the latest round, if any has run.
     private(set) var lastReport: TrainingReport?
 

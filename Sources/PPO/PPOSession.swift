@@ -21,9 +21,10 @@ public final class PPOSession {
     private var sampling: SeededRandom
     private var shuffling: SeededRandom
 
-    /// Builds the session, drawing its streams from `random`.
+    /// Builds the session, drawing its streams from `random`. The collector
+    /// starts on the true reward; set `collector.rewardSource` to change it.
     public init(task: String, config: PPOConfig, models: ModelDirectory, workers: Int,
-                rewardSource: RewardSource = TrueReward(), random: inout SeededRandom) throws {
+                random: inout SeededRandom) throws {
         self.config = config
         initialization = random.split()
         sampling = random.split()
@@ -34,7 +35,7 @@ public final class PPOSession {
                                              seed: environmentSeed, workers: workers)
         agent = PPOAgent(observationSize: environments.observationSize, actionSize: environments.actionSpec.size,
                          config: config, random: &initialization)
-        collector = try RolloutCollector(environments: environments, rewardSource: rewardSource, agent: agent)
+        collector = try RolloutCollector(environments: environments, rewardSource: TrueReward(), agent: agent)
         buffer = RolloutBuffer(steps: config.stepsPerRollout, environments: config.environments,
                                observationSize: agent.observationSize, actionSize: agent.actionSize)
     }
