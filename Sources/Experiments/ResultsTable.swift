@@ -13,6 +13,7 @@ public struct ResultsTable: Sendable {
         public var mean: Double { Self.mean(returns) }
         /// Sample standard deviation / √n; 0 for a single run.
         public var standardError: Double {
+            let returns = self.returns, mean = Self.mean(returns)
             guard returns.count > 1 else { return 0 }
             let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count - 1)
             return (variance / Double(returns.count)).squareRoot()
