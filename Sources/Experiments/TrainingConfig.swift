@@ -50,9 +50,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         if workers < 1 { problems.append("workers must be at least 1") }
         if method != "ppo" && Self.methods.contains(method) {
             if let feedback {
-                problems += feedback.schedule.problems
-                if !(2...6).contains(feedback.classes) { problems.append("rating classes must be 2 to 6, got \(feedback.classes)") }
-                if !(feedback.maxReturn > 0) { problems.append("the rater's maximum return must be positive") }
+                problems += feedback.problems
                 if feedback.rewardModel.objective.loss.rawValue != method {
                     problems.append("the reward loss (\(feedback.rewardModel.objective.loss.rawValue)) differs from the method (\(method))")
                 }

@@ -5,7 +5,7 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
     /// Segments per minibatch (128); the last minibatch of an epoch holds the remainder.
     public var batchSize: Int
     /// Stop after an epoch whose training accuracy, averaged over members,
-    /// exceeds this (0.97). A value ≥ 1 never stops early.
+    /// exceeds this (0.97); in [0, 1], and 1 never stops early.
     public var stopAccuracy: Double
     /// Number of parallel parts each member's minibatch is split into (2: with
     /// 3 members, 6 equal parts keep 2 or 3 cores evenly busy). Results are
@@ -24,7 +24,7 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
     /// Throws `RewardLearningError.invalidSetting` for an unusable value.
     public func validate() throws {
         guard epochs >= 1 else {
-            throw RewardLearningError.invalidSetting(name: "epochs", value: "\(epochs)", allowed: "at least 1")
+            throw RewardLearningError.invalidSetting(name: "reward epochs", value: "\(epochs)", allowed: "at least 1")
         }
         guard batchSize >= 1 else {
             throw RewardLearningError.invalidSetting(name: "batch size", value: "\(batchSize)", allowed: "at least 1")
@@ -32,8 +32,9 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
         guard rowSplits >= 1 else {
             throw RewardLearningError.invalidSetting(name: "row splits", value: "\(rowSplits)", allowed: "at least 1")
         }
-        guard !stopAccuracy.isNaN else {
-            throw RewardLearningError.invalidSetting(name: "stop accuracy", value: "NaN", allowed: "a number")
+        guard (0...1).contains(stopAccuracy) else {
+            throw RewardLearningError.invalidSetting(name: "stop accuracy", value: "\(stopAccuracy)",
+                                                     allowed: "between 0 and 1 (1: never stop early)")
         }
     }
 }

@@ -56,13 +56,8 @@ struct FeedbackOptions: ParsableArguments {
         if let maxReturn { config.maxReturn = maxReturn }
         config.rewardModel.objective.regression = RegressionTerm(scale: alpha)
         config.schedule = FeedbackSchedule(total: ratings, perRound: ratingsPerRound, interval: roundInterval, firstRound: firstRound)
-        guard rewardEpochs >= 1 else { throw ValidationFailure(message: "--reward-epochs must be at least 1, got \(rewardEpochs)") }
         config.training.epochs = rewardEpochs
-        guard (0...1).contains(stopAccuracy) else {
-            throw ValidationFailure(message: "--stop-accuracy must be between 0 and 1 (1: never stop early), got \(stopAccuracy)")
-        }
         config.training.stopAccuracy = stopAccuracy
-        guard unsupervisedSteps >= 0 else { throw ValidationFailure(message: "--unsupervised-steps must not be negative") }
         config.unsupervisedSteps = unsupervisedSteps
         switch query {
         case "uniform": config.querySelection = .uniform
@@ -71,7 +66,6 @@ struct FeedbackOptions: ParsableArguments {
         }
         config.noise = RaterNoise(boltzmannBeta: raterBeta, mistakeRate: raterMistakeRate, myopicGamma: raterGamma,
                                   skipProbability: raterSkip)
-        do { try config.noise.validate() } catch { throw ValidationFailure(message: "\(error)") }
         return config
     }
 }

@@ -227,6 +227,30 @@ final class RatingRunTests: XCTestCase {
         missing.feedback = nil
         XCTAssertThrowsError(try TrainingRun.run(missing, models: models(), directory: RunDirectory(path: temporaryFolder(), overwrite: false)))
     }
+
+    /// Every part of a feedback configuration is checked before the run
+    /// starts, not first at the feedback round that would use it.
+    func testEachFeedbackPartIsChecked() {
+        let valid = FeedbackConfig(task: "cartpole-balance", loss: .ours)
+        XCTAssertEqual(valid.problems, [])
+        let broken: [(String, (inout FeedbackConfig) -> Void)] = [
+            ("reward epochs = 0", { $0.training.epochs = 0 }),
+            ("stop accuracy = 1.5", { $0.training.stopAccuracy = 1.5 }),
+            ("stop accuracy = nan", { $0.training.stopAccuracy = .nan }),
+            ("mistake rate = 2.0", { $0.noise.mistakeRate = 2 }),
+            ("candidate factor", { $0.querySelection = .disagreement(candidateFactor: 0) }),
+            ("learning rate", { $0.rewardModel.learningRate = 0 }),
+            ("segment length", { $0.segmentLength = 0 }),
+            ("unsupervised steps", { $0.unsupervisedSteps = -1 }),
+            ("maximum return", { $0.maxReturn = .infinity }),
+        ]
+        for (expected, breakIt) in broken {
+            var config = valid
+            breakIt(&config)
+            XCTAssertEqual(config.problems.count, 1, expected)
+            XCTAssert(config.problems.joined().contains(expected), "\(expected): \(config.problems)")
+        }
+    }
 }
 
 final class StateEntropyRewardTests: XCTestCase {
