@@ -1,4 +1,5 @@
 import XCTest
+import GradientCheck
 @testable import NeuralNet
 import Randomness
 

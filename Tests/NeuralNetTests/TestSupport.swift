@@ -59,19 +59,6 @@ func gradientMismatches(analytic: [Float], numeric: [Double],
     }
 }
 
-/// Central-difference gradient of `f` at `point`, in Double.
-func numericGradient(at point: [Double], step: Double = 1e-6, _ f: ([Double]) -> Double) -> [Double] {
-    var probe = point
-    return point.indices.map { i in
-        probe[i] = point[i] + step
-        let plus = f(probe)
-        probe[i] = point[i] - step
-        let minus = f(probe)
-        probe[i] = point[i]
-        return (plus - minus) / (2 * step)
-    }
-}
-
 /// A fresh empty directory under the system temporary directory.
 func makeTemporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "nncore-test-" + UUID().uuidString

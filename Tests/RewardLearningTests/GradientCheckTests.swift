@@ -1,4 +1,5 @@
 import XCTest
+import GradientCheck
 import Randomness
 import Ratings
 @testable import RewardLearning

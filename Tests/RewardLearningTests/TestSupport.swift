@@ -3,19 +3,6 @@ import Randomness
 import Ratings
 @testable import RewardLearning
 
-/// Central-difference gradient of `f` at `point`.
-func numericGradient(at point: [Double], step: Double = 1e-6, _ f: ([Double]) -> Double) -> [Double] {
-    var probe = point
-    return point.indices.map { i in
-        probe[i] = point[i] + step
-        let plus = f(probe)
-        probe[i] = point[i] - step
-        let minus = f(probe)
-        probe[i] = point[i]
-        return (plus - minus) / (2 * step)
-    }
-}
-
 /// Largest |a − n| / (1e-6 + |n|)-style mismatch between analytic and numeric gradients.
 func worstMismatch(_ analytic: [Double], _ numeric: [Double], absolute: Double = 1e-7, relative: Double = 1e-5) -> Double {
     zip(analytic, numeric).map { abs($0 - $1) / (absolute + relative * abs($1)) }.max() ?? 0
