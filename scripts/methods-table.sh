@@ -4,7 +4,7 @@
 # preset, STEPS environment steps, seeds 0-2, on the given tasks; then prints
 # mean ± standard error of the final deterministic evaluation (true) return.
 #
-# Usage: [JOBS=2] [RATINGRL=path] [METHODS="..."] [SEEDS="..."] scripts/methods-table.sh OUT_DIR STEPS TASK...
+# Usage: [JOBS=2] [RATINGRL=path] [METHODS="..."] [SEEDS="..."] [EXTRA="..."] scripts/methods-table.sh OUT_DIR STEPS TASK...
 #   (run `make release models` first)
 # Finished runs (with summary.json) are skipped, so an interrupted table
 # resumes where it stopped. Each run is claimed with OUT_DIR/.../seedS.claim
@@ -13,6 +13,8 @@
 # JOBS runs that many trainings side by side (each then uses one core).
 # METHODS and SEEDS restrict the table (defaults: all six methods, seeds 0 1 2).
 # RATINGRL names a copy of the binary, keeping a long table on one code version.
+# EXTRA adds arguments to every `ratingrl train` (e.g. EXTRA="--alpha 1" for an
+# α sweep: one OUT_DIR per value).
 set -euo pipefail
 out="${1:?output folder}"; steps="${2:?environment steps}"; shift 2
 tasks=("$@")
@@ -22,7 +24,8 @@ bin="${RATINGRL:-.build/release/ratingrl}"
 jobs="${JOBS:-1}"
 read -r -a methods <<< "${METHODS:-ppo rbrl ours ours-equal ours-cls ours-reg}"
 read -r -a seeds <<< "${SEEDS:-0 1 2}"
-export OPENBLAS_NUM_THREADS=1 bin out steps
+extra="${EXTRA:-}"
+export OPENBLAS_NUM_THREADS=1 bin out steps extra
 
 # Runs one (task, method, seed) unless it is finished or claimed by a live process.
 train_one() {
@@ -41,7 +44,7 @@ train_one() {
     echo "start $dir"
     local status=0
     "$bin" train --task "$task" --method "$method" --classes 4 --preset quick --steps "$steps" \
-        --seed "$seed" --workers "$workers" --out "$dir" --overwrite --quiet || status=$?
+        --seed "$seed" --workers "$workers" --out "$dir" --overwrite --quiet $extra || status=$?
     rm -f "$claim"
     (( status == 0 )) || echo "FAILED $dir (exit $status)" >&2
     return "$status"
