@@ -1,8 +1,5 @@
 // Times reward-model training: seconds per epoch and per feedback round
 // against the number of rated segments, with the real 3 × 256 ensemble.
-//
-// usage: rewardbench [--segments 500,1000,2000] [--epochs 3] [--input-size 30]
-//                    [--length 50] [--members 3] [--loss ours] [--splits 2]
 // Run with OPENBLAS_NUM_THREADS=1 (and OPENBLAS_CORETYPE=SkylakeX on CPUs
 // OpenBLAS does not recognise, see `openBLASCoreName()`).
 import Foundation
@@ -27,18 +24,41 @@ func processorSeconds() -> Double {
         + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
 }
 
+let usage = """
+    usage: rewardbench [--segments 500,1000,2000] [--epochs 3] [--input-size 30]
+                       [--length 50] [--members 3] [--loss ours] [--splits 2]
+    Times reward-model training (random inputs and ratings, every epoch runs).
+    """
+
+/// Stops with `message` and the usage text on standard error, exit status 2.
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("rewardbench: \(message)\n\(usage)\n".utf8))
+    exit(2)
+}
+
+/// `value` as a positive integer, or a stop naming `flag`.
+func positive(_ value: String, _ flag: String) -> Int {
+    guard let number = Int(value), number > 0 else { fail("\(flag) needs a positive integer, got '\(value)'") }
+    return number
+}
+
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let flag = arguments.next() {
-    guard let value = arguments.next() else { fatalError("missing value for \(flag)") }
+    if flag == "--help" || flag == "-h" { print(usage); exit(0) }
+    guard let value = arguments.next() else { fail("missing value for \(flag)") }
     switch flag {
-    case "--segments": segmentCounts = value.split(separator: ",").map { Int($0)! }
-    case "--epochs": epochs = Int(value)!
-    case "--input-size": inputSize = Int(value)!
-    case "--length": length = Int(value)!
-    case "--members": memberCount = Int(value)!
-    case "--loss": loss = RewardLoss(rawValue: value)!
-    case "--splits": splits = Int(value)!
-    default: fatalError("unknown flag \(flag)")
+    case "--segments": segmentCounts = value.split(separator: ",").map { positive(String($0), flag) }
+    case "--epochs": epochs = positive(value, flag)
+    case "--input-size": inputSize = positive(value, flag)
+    case "--length": length = positive(value, flag)
+    case "--members": memberCount = positive(value, flag)
+    case "--loss":
+        guard let chosen = RewardLoss(rawValue: value) else {
+            fail("--loss must be one of \(RewardLoss.allCases.map(\.rawValue).joined(separator: ", ")), got '\(value)'")
+        }
+        loss = chosen
+    case "--splits": splits = positive(value, flag)
+    default: fail("unknown flag \(flag)")
     }
 }
 
@@ -57,7 +77,7 @@ for count in segmentCounts {
         random: &random)
     let cpuBefore = processorSeconds()
     let report = try ensemble.train(inputs: inputs, labels: labels, classCount: 4, round: 0,
-                                    settings: RewardTrainingSettings(epochs: epochs, stopAccuracy: 2, rowSplits: splits),
+                                    settings: RewardTrainingSettings(epochs: epochs, stopAccuracy: 1, rowSplits: splits),
                                     random: &random)
     let cpu = (processorSeconds() - cpuBefore) / Double(report.epochs)
     let perEpoch = report.seconds / Double(report.epochs)

@@ -91,7 +91,7 @@ final class RewardEnsembleTests: XCTestCase {
             var random = SeededRandom(seed: 52)
             let ensemble = try RewardEnsemble(inputSize: 4, configuration: smallConfiguration(loss), random: &random)
             let stopAtOnce = try ensemble.train(on: buffer, features: ToyProblem.features, round: 3,
-                                                settings: RewardTrainingSettings(epochs: 5, batchSize: 16, stopAccuracy: -1),
+                                                settings: RewardTrainingSettings(epochs: 5, batchSize: 16, stopAccuracy: 0),
                                                 random: &random)
             XCTAssertEqual(stopAtOnce.epochs, 1)
             XCTAssertTrue(stopAtOnce.stoppedEarly)
@@ -127,7 +127,7 @@ final class RewardEnsembleTests: XCTestCase {
             var random = SeededRandom(seed: 62)
             let ensemble = try RewardEnsemble(inputSize: 4, configuration: smallConfiguration(members: 3), random: &random)
             var report = try ensemble.train(on: buffer, features: ToyProblem.features, round: 0,
-                                            settings: RewardTrainingSettings(epochs: 3, batchSize: 16, stopAccuracy: 2),
+                                            settings: RewardTrainingSettings(epochs: 3, batchSize: 16, stopAccuracy: 1),
                                             random: &random)
             report.seconds = 0
             return (ensemble.memberParameters, report)
@@ -147,7 +147,7 @@ final class RewardEnsembleTests: XCTestCase {
             var random = SeededRandom(seed: 64)
             let ensemble = try RewardEnsemble(inputSize: 4, configuration: smallConfiguration(), random: &random)
             _ = try ensemble.train(on: buffer, features: ToyProblem.features, round: 0,
-                                   settings: RewardTrainingSettings(epochs: 2, batchSize: 16, stopAccuracy: 2,
+                                   settings: RewardTrainingSettings(epochs: 2, batchSize: 16, stopAccuracy: 1,
                                                                     rowSplits: splits),
                                    random: &random)
             return ensemble.memberParameters
@@ -172,7 +172,7 @@ final class RewardEnsembleTests: XCTestCase {
         var random = SeededRandom(seed: 72)
         let trained = try RewardEnsemble(inputSize: 4, configuration: smallConfiguration(), random: &random)
         _ = try trained.train(on: buffer, features: ToyProblem.features, round: 0,
-                              settings: RewardTrainingSettings(epochs: 2, batchSize: 16, stopAccuracy: 2), random: &random)
+                              settings: RewardTrainingSettings(epochs: 2, batchSize: 16, stopAccuracy: 1), random: &random)
         let path = NSTemporaryDirectory() + "reward-ensemble-\(UUID().uuidString).rrlw"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try trained.save(to: path, prefix: "reward")
@@ -188,7 +188,7 @@ final class RewardEnsembleTests: XCTestCase {
         XCTAssertEqual(a.map(\.values), b.map(\.values), "Adam moments and step counts too")
         // Continuing training from the loaded state matches continuing the original.
         var r1 = SeededRandom(seed: 5), r2 = SeededRandom(seed: 5)
-        let settings = RewardTrainingSettings(epochs: 1, batchSize: 16, stopAccuracy: 2)
+        let settings = RewardTrainingSettings(epochs: 1, batchSize: 16, stopAccuracy: 1)
         _ = try trained.train(on: buffer, features: ToyProblem.features, round: 1, settings: settings, random: &r1)
         _ = try restored.train(on: buffer, features: ToyProblem.features, round: 1, settings: settings, random: &r2)
         XCTAssertEqual(restored.memberParameters, trained.memberParameters)
