@@ -69,14 +69,16 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
     /// first step rather than at its first feedback round.
     public var problems: [String] {
         var problems = schedule.problems
-        if !RatingScale.classCounts.contains(classes) { problems.append("rating classes must be 2 to 6, got \(classes)") }
-        if !(maxReturn > 0 && maxReturn.isFinite) { problems.append("the rater's maximum return must be positive, got \(maxReturn)") }
-        if segmentLength < 1 { problems.append("segment length must be at least 1, got \(segmentLength)") }
         if heldOutPerRound < 0 { problems.append("held-out segments per round must not be negative, got \(heldOutPerRound)") }
-        if episodeCapacity < 1 { problems.append("episode capacity must be at least 1, got \(episodeCapacity)") }
         if unsupervisedSteps < 0 { problems.append("unsupervised steps must not be negative, got \(unsupervisedSteps)") }
         if stateEntropyK < 1 { problems.append("the state-entropy k must be at least 1, got \(stateEntropyK)") }
-        let checks: [() throws -> Void] = [noise.validate, querySelection.validate, rewardModel.validate, training.validate]
+        // The rater and the episode store are built as the run will build them,
+        // so their own checks (classes, G_max, noise; capacity, segment length) apply.
+        let checks: [() throws -> Void] = [
+            { _ = try SyntheticRater(classCount: classes, maxReturn: maxReturn, noise: noise) },
+            { _ = try EpisodeStore(capacity: episodeCapacity, segmentLength: segmentLength) },
+            querySelection.validate, rewardModel.validate, training.validate,
+        ]
         for check in checks {
             do { try check() } catch { problems.append("\(error)") }
         }

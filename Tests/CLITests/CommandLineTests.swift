@@ -92,7 +92,7 @@ final class CommandLineTests: XCTestCase {
 
     func testBadFeedbackSettingsAreRejectedBeforeTraining() throws {
         let cases: [([String], String)] = [
-            (["--method", "ours", "--classes", "7"], "rating classes must be 2 to 6, got 7"),
+            (["--method", "ours", "--classes", "7"], "rating classes must be between 2 and 6, got 7"),
             (["--method", "ours", "--stop-accuracy", "1.5"], "stop accuracy = 1.5 is invalid: must be between 0 and 1"),
             (["--method", "ours", "--reward-epochs", "0"], "reward epochs = 0 is invalid: must be at least 1"),
             (["--method", "ours", "--query", "random"], "--query must be uniform or disagreement"),

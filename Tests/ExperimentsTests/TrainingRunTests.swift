@@ -221,7 +221,7 @@ final class RatingRunTests: XCTestCase {
         config.feedback!.schedule.perRound = 0
         XCTAssertThrowsError(try TrainingRun.run(config, models: models(), directory: RunDirectory(path: temporaryFolder(), overwrite: false))) { error in
             let text = "\(error)"
-            XCTAssert(text.contains("2 to 6") && text.contains("per round"), text)
+            XCTAssert(text.contains("between 2 and 6, got 7") && text.contains("per round"), text)
         }
         var missing = ratingConfig(method: .ours, steps: 1000, seed: 0)
         missing.feedback = nil
@@ -243,6 +243,8 @@ final class RatingRunTests: XCTestCase {
             ("segment length", { $0.segmentLength = 0 }),
             ("unsupervised steps", { $0.unsupervisedSteps = -1 }),
             ("maximum return", { $0.maxReturn = .infinity }),
+            ("rating classes must be between 2 and 6, got 1", { $0.classes = 1 }),
+            ("episode capacity", { $0.episodeCapacity = 0 }),
         ]
         for (expected, breakIt) in broken {
             var config = valid
