@@ -72,7 +72,11 @@ public final class ControlEnvironment: Environment {
     /// `mj_resetData`. The fixtures under Tests/ControlTests are recorded the
     /// same way, so replays agree exactly.
     public func restore(state: [Double], warmstart: [Double]? = nil) throws {
-        physics.data.reset()
+        try restore(state: state, warmstart: warmstart, resetFirst: true)
+    }
+
+    private func restore(state: [Double], warmstart: [Double]?, resetFirst: Bool) throws {
+        if resetFirst { physics.data.reset() }
         do { try physics.data.setState(state) } catch let error as MuJoCoError {
             throw ControlError.invalidInput("\(name): \(error.message)")
         }
@@ -86,6 +90,47 @@ public final class ControlEnvironment: Environment {
         physics.forwardWithoutActuation()
         stepCount = 0
         needsReset = false
+    }
+
+    /// Everything that determines how this environment continues: the physics
+    /// state and time, the solver's warm start, the episode's step count and the
+    /// stream initial states are drawn from.
+    public struct Snapshot: Sendable, Equatable {
+        public var state: [Double]
+        public var warmstart: [Double]
+        public var time: Double
+        public var stepCount: Int
+        public var needsReset: Bool
+        public var random: SeededRandom
+
+        public init(state: [Double], warmstart: [Double], time: Double, stepCount: Int, needsReset: Bool,
+                    random: SeededRandom) {
+            self.state = state; self.warmstart = warmstart; self.time = time
+            self.stepCount = stepCount; self.needsReset = needsReset; self.random = random
+        }
+    }
+
+    /// The environment as it stands between two steps.
+    public func snapshot() -> Snapshot {
+        Snapshot(state: physics.data.state, warmstart: Array(physics.data.qaccWarmstart), time: physics.data.time,
+                 stepCount: stepCount, needsReset: needsReset, random: random)
+    }
+
+    /// Puts the environment back where `snapshot` was taken, so that the same
+    /// actions give bit-identical steps: `mj_resetData`, the state, time and
+    /// warm start, then a forward pass (every derived quantity a step reads is
+    /// recomputed from those, and the warm start is put back after it).
+    public func restore(_ snapshot: Snapshot) throws {
+        physics.data.reset()
+        physics.data.time = snapshot.time
+        try restore(state: snapshot.state, warmstart: snapshot.warmstart, resetFirst: false)
+        // The forward pass leaves its own solution as the warm start; the next
+        // step must start its constraint solve from the interrupted run's.
+        let warmstart = physics.data.qaccWarmstart
+        for i in 0..<warmstart.count { warmstart[i] = snapshot.warmstart[i] }
+        stepCount = snapshot.stepCount
+        needsReset = snapshot.needsReset
+        random = snapshot.random
     }
 
     /// The observation of the current state.

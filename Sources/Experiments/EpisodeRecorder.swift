@@ -39,4 +39,26 @@ public final class EpisodeRecorder: TransitionObserver {
             }
         }
     }
+
+    /// Every environment's unfinished episode so far, for a checkpoint.
+    var inProgress: [Trajectory] {
+        observations.indices.map { e in
+            Trajectory(id: e, start: 0, observations: observations[e], actions: actions[e], rewards: rewards[e],
+                       states: states[e].isEmpty ? nil : states[e])
+        }
+    }
+
+    /// Continues from a checkpoint: the stored episodes and each environment's unfinished one.
+    func restore(store: EpisodeStore, inProgress: [Trajectory]) throws {
+        guard inProgress.count == observations.count else {
+            throw RunError("checkpoint records \(inProgress.count) environments' episodes; this run has \(observations.count)")
+        }
+        self.store = store
+        for (e, episode) in inProgress.enumerated() {
+            observations[e] = episode.observations
+            actions[e] = episode.actions
+            rewards[e] = episode.rewards
+            states[e] = episode.states ?? []
+        }
+    }
 }

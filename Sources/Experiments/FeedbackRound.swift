@@ -19,18 +19,25 @@ public struct FeedbackRound {
         rater = try SyntheticRater(classCount: config.classes, maxReturn: config.maxReturn, noise: config.noise)
     }
 
-    /// Runs round `index`, asking for `ratings` ratings. Features use the
-    /// agent's current observation normaliser.
-    public func run(index: Int, ratings: Int, store: EpisodeStore, labels: inout LabelBuffer, heldOut: inout [Segment],
-                    ensemble: RewardEnsemble, normalizer: RunningNormalizer,
-                    random: inout SeededRandom) throws -> (report: TrainingReport, rated: [RatedSegment]) {
-        let features: (Segment) throws -> [Float] = { segment in
+    /// The segment features for the reward model, with the agent's current
+    /// observation normaliser.
+    static func features(normalizer: RunningNormalizer) -> (Segment) throws -> [Float] {
+        { segment in
             RewardFeatures.concatenated(segment) { observation in
                 var row = [Float]()
                 normalizer.normalize(observation, into: &row)
                 return row
             }
         }
+    }
+
+    /// The first half of round `index`: chooses `ratings` segments, has the
+    /// rater rate them into `labels`, and draws this round's held-out segments.
+    /// Returns the rated segments (skipped ones are absent).
+    public func rate(index: Int, ratings: Int, store: EpisodeStore, labels: inout LabelBuffer, heldOut: inout [Segment],
+                     ensemble: RewardEnsemble, normalizer: RunningNormalizer,
+                     random: inout SeededRandom) throws -> [RatedSegment] {
+        let features = Self.features(normalizer: normalizer)
         let queries = try config.querySelection.select(count: ratings, from: store, random: &random) { candidates in
             try ensemble.returnStandardDeviations(of: candidates, features: features)
         }
@@ -44,8 +51,15 @@ public struct FeedbackRound {
         if config.heldOutPerRound > 0 {
             heldOut += try store.sampleSegments(count: config.heldOutPerRound, random: &random)
         }
-        let report = try ensemble.train(on: labels, features: features, heldOut: heldOut, round: index,
-                                        settings: config.training, random: &random)
-        return (report, rated)
+        return rated
+    }
+
+    /// The second half of round `index`: retrains the reward model on every
+    /// rating so far and reports it; `afterEpoch` as in `RewardEnsemble.train`.
+    public func train(index: Int, labels: LabelBuffer, heldOut: [Segment], ensemble: RewardEnsemble,
+                      normalizer: RunningNormalizer, random: inout SeededRandom,
+                      afterEpoch: (_ epochs: Int, _ accuracy: Double) throws -> Void = { _, _ in }) throws -> TrainingReport {
+        try ensemble.train(on: labels, features: Self.features(normalizer: normalizer), heldOut: heldOut, round: index,
+                           settings: config.training, random: &random, afterEpoch: afterEpoch)
     }
 }

@@ -7,19 +7,20 @@ public final class JSONLinesLog {
     private let handle: FileHandle
     private let encoder: JSONEncoder
 
-    public init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw RunError("cannot create \(path)")
-        }
-        self.handle = handle
+    /// A new, empty log; or, with `keepingBytes`, an existing one cut back to
+    /// that many bytes (a resumed run's position) and appended to.
+    public init(path: String, keepingBytes: UInt64? = nil) throws {
+        handle = try openLog(path: path, header: "", keepingBytes: keepingBytes)
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
     }
 
     deinit { try? handle.close() }
 
-    /// Appends one line per value.
+    /// Bytes written so far.
+    public var size: UInt64 { handle.offsetInFile }
+
+    /// Appends one line per value, in one write (so a kill never leaves half a line).
     public func append<Value: Encodable>(_ values: [Value]) throws {
         var data = Data()
         for value in values {

@@ -1,27 +1,70 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// A run's output folder: JSON files written atomically, CSV logs appended
-/// one whole line at a time.
+/// A run's output folder: JSON files written atomically, logs appended one
+/// whole line at a time, and the run-state checkpoints a resumed run starts from.
 public struct RunDirectory: Sendable {
     public let path: String
 
-    /// Creates the folder. An existing folder that already holds a run is an
-    /// error (nothing is overwritten) unless `overwrite` is set.
+    /// Every file or folder a run writes; `--overwrite` removes exactly these.
+    public static let runFiles = ["config.json", "progress.csv", "evaluations.csv", "checkpoint.weights", "summary.json",
+                                  "feedback.jsonl", "ratings.jsonl", "reward_model.weights", checkpointFolder]
+    /// Sub-folder of the run-state checkpoints.
+    public static let checkpointFolder = "checkpoints"
+    /// Run-state checkpoints kept (the newest ones); older ones are deleted.
+    public static let checkpointsKept = 2
+
+    /// A run folder for a new run. The folder is created by `create()`, not
+    /// here, so a run that fails before it starts leaves nothing behind. An
+    /// existing folder that already holds a run is an error (nothing is
+    /// overwritten) unless `overwrite` is set; then the old run's files are
+    /// removed by `create()`.
     public init(path: String, overwrite: Bool) throws {
         self.path = path
+        self.overwrite = overwrite
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw RunError("\(path) exists and is not a folder") }
-            let existing = ["config.json", "progress.csv", "summary.json"].filter { manager.fileExists(atPath: path + "/" + $0) }
+            let existing = Self.runFiles.filter { manager.fileExists(atPath: path + "/" + $0) }
             if !existing.isEmpty && !overwrite {
-                throw RunError("\(path) already holds a run (\(existing.joined(separator: ", "))); choose another --out or pass --overwrite")
+                throw RunError("\(path) already holds a run (\(existing.joined(separator: ", "))); choose another --out, pass --overwrite, or continue it with --resume \(path)")
             }
-            for file in ["progress.csv", "evaluations.csv"] { try? manager.removeItem(atPath: path + "/" + file) }
-        } else {
-            do { try manager.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-                throw RunError("cannot create \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// An existing run folder, to resume the run in it.
+    public init(existing path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw RunError("\(path) is not a run folder (it does not exist); start a run with --out \(path)")
+        }
+        guard FileManager.default.fileExists(atPath: path + "/config.json") else {
+            throw RunError("\(path) holds no run (no config.json); start a run with --out \(path)")
+        }
+        self.path = path
+        overwrite = false
+    }
+
+    private let overwrite: Bool
+
+    /// Whether the folder exists yet.
+    var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// Creates the folder, removing an old run's files first when overwriting.
+    func create() throws {
+        let manager = FileManager.default
+        if overwrite {
+            for name in Self.runFiles where manager.fileExists(atPath: file(name)) {
+                do { try manager.removeItem(atPath: file(name)) } catch {
+                    throw RunError("cannot remove \(file(name)) of the old run: \(error.localizedDescription)")
+                }
             }
+        }
+        do { try manager.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw RunError("cannot create \(path): \(error.localizedDescription)")
         }
     }
 
@@ -36,6 +79,57 @@ public struct RunDirectory: Sendable {
             throw RunError("cannot write \(file(name)): \(error.localizedDescription)")
         }
     }
+
+    // MARK: Run-state checkpoints
+
+    /// Checkpoint files, newest first (names sort by position in the run).
+    func checkpointFiles() -> [String] {
+        let folder = file(Self.checkpointFolder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".state") }.sorted(by: >).map { folder + "/" + $0 }
+    }
+
+    /// Writes a checkpoint atomically (temporary file, fsync, rename, fsync of
+    /// the folder) under a name that sorts by `position`, then deletes all but
+    /// the newest `checkpointsKept`.
+    func writeCheckpoint(_ data: Data, position: String) throws {
+        let folder = file(Self.checkpointFolder)
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let target = folder + "/" + position + ".state"
+        try Self.writeDurably(data, to: target)
+        for old in checkpointFiles().dropFirst(Self.checkpointsKept) { try? FileManager.default.removeItem(atPath: old) }
+    }
+
+    /// Removes the run-state checkpoints (a finished run no longer needs them).
+    func removeCheckpoints() {
+        try? FileManager.default.removeItem(atPath: file(Self.checkpointFolder))
+    }
+
+    /// Writes `data` to a temporary file beside `path`, flushes it to disk and
+    /// renames it over `path`, so a crash leaves the old file or the new one whole.
+    static func writeDurably(_ data: Data, to path: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw RunError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        var failure: String?
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 { if errno == EINTR { continue }; failure = String(cString: strerror(errno)); return }
+                offset += written
+            }
+        }
+        if failure == nil && fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+        close(descriptor)
+        if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        guard failure == nil else {
+            unlink(temporary)
+            throw RunError("cannot write \(path): \(failure!)")
+        }
+        let folder = open((path as NSString).deletingLastPathComponent, O_RDONLY)
+        if folder >= 0 { fsync(folder); close(folder) }
+    }
 }
 
 /// A CSV file that gets one complete line per `append`.
@@ -43,17 +137,17 @@ public final class CSVLog {
     private let handle: FileHandle
     public let columns: [String]
 
-    public init(path: String, columns: [String]) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data((columns.joined(separator: ",") + "\n").utf8)),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw RunError("cannot create \(path)")
-        }
-        handle.seekToEndOfFile()
-        self.handle = handle
+    /// A new log holding only the header; or, with `keepingBytes`, an existing
+    /// one cut back to that many bytes (a resumed run's position) and appended to.
+    public init(path: String, columns: [String], keepingBytes: UInt64? = nil) throws {
+        self.handle = try openLog(path: path, header: columns.joined(separator: ",") + "\n", keepingBytes: keepingBytes)
         self.columns = columns
     }
 
     deinit { try? handle.close() }
+
+    /// Bytes written so far.
+    public var size: UInt64 { handle.offsetInFile }
 
     /// Appends one row; values are formatted with `description`.
     public func append(_ values: [CustomStringConvertible]) {
@@ -62,8 +156,40 @@ public final class CSVLog {
     }
 }
 
+/// Opens a log for appending: created with `header`, or cut back to `keepingBytes`.
+func openLog(path: String, header: String, keepingBytes: UInt64?) throws -> FileHandle {
+    if let keepingBytes {
+        guard let handle = FileHandle(forUpdatingAtPath: path) else {
+            throw RunError("cannot resume: \(path) is missing or unreadable")
+        }
+        let size = handle.seekToEndOfFile()
+        guard size >= keepingBytes else {
+            throw RunError("cannot resume: \(path) has \(size) bytes, fewer than the \(keepingBytes) the checkpoint recorded")
+        }
+        handle.truncateFile(atOffset: keepingBytes)
+        handle.seekToEndOfFile()
+        return handle
+    }
+    guard FileManager.default.createFile(atPath: path, contents: Data(header.utf8)),
+          let handle = FileHandle(forWritingAtPath: path) else {
+        throw RunError("cannot create \(path)")
+    }
+    handle.seekToEndOfFile()
+    return handle
+}
+
 /// An error of a training run, with a message that says what to do.
 public struct RunError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A run stopped on request (SIGINT or SIGTERM) after writing a checkpoint.
+public struct RunInterrupted: Error, CustomStringConvertible {
+    /// Environment steps of the checkpoint the run resumes from.
+    public let envSteps: Int
+    public let directory: String
+    public var description: String {
+        "interrupted at step \(envSteps); resume with: ratingrl train --resume \(directory)"
+    }
 }

@@ -36,6 +36,19 @@ public final class StateEntropyReward: RewardSource {
         return result
     }
 
+    /// The remembered observations and ring position, for a checkpoint.
+    public struct State: Sendable, Equatable {
+        public var memory: [Float]
+        public var stored: Int
+        public var next: Int
+        public var width: Int
+    }
+
+    public var state: State {
+        get { State(memory: memory, stored: stored, next: next, width: width) }
+        set { memory = newValue.memory; stored = newValue.stored; next = newValue.next; width = newValue.width }
+    }
+
     /// Distance from observation `row` to its k-th nearest remembered observation
     /// (0 while fewer than k are remembered).
     func kthNeighbourDistance(_ values: [Float], row: Int) -> Float {

@@ -48,132 +48,445 @@ public struct TrainingProgress: Sendable {
     public var updates: Int
     public var envSteps: Int
     public var totalSteps: Int
+    /// Wall seconds of the whole run so far (over every session of a resumed run).
     public var wallSeconds: Double
+    /// Of `wallSeconds`, those spent training the reward model.
+    public var rewardTrainingSeconds: Double
+    /// Estimated reward-training seconds of the rounds still to come (from the
+    /// rounds measured so far, scaled by their label-buffer sizes); nil before any was measured.
+    public var rewardTrainingSecondsLeft: Double?
     /// Mean true return of the last (up to) 10 finished training episodes.
     public var recentReturn: Double?
     public var evaluation: Evaluation?
     /// The feedback round finished during this update, if any.
     public var feedback: TrainingReport?
 
+    /// Environment steps per second of wall time, reward training included.
     public var stepsPerSecond: Double { wallSeconds > 0 ? Double(envSteps) / wallSeconds : 0 }
+
+    /// Seconds left: the remaining steps at the measured rate of everything but
+    /// reward training, plus the estimated reward training still to come.
     public var secondsRemaining: Double {
-        stepsPerSecond > 0 ? Double(totalSteps - envSteps) / stepsPerSecond : .infinity
+        let ppoSeconds = wallSeconds - rewardTrainingSeconds
+        guard envSteps > 0, ppoSeconds > 0 else { return .infinity }
+        return Double(totalSteps - envSteps) * ppoSeconds / Double(envSteps) + (rewardTrainingSecondsLeft ?? 0)
     }
+}
+
+/// What a run tells its caller as it goes.
+public enum TrainingEvent: Sendable {
+    /// An update finished (with its evaluation and feedback round, if any).
+    case update(TrainingProgress)
+    /// A feedback round begins: `ratings` new ratings, `buffered` in all to train on.
+    case roundStarted(round: Int, rounds: Int, ratings: Int, buffered: Int, envSteps: Int)
+    /// A reward-training epoch of a round finished.
+    case roundEpoch(round: Int, epoch: Int, epochs: Int, accuracy: Double)
+    /// A resumed run continues from `checkpoint` at `envSteps`.
+    case resumed(envSteps: Int, checkpoint: String)
+    /// A checkpoint could not be used (named in `reason`); an older one is tried.
+    case checkpointRejected(reason: String)
+    /// No usable checkpoint: the run starts again from its first step.
+    case restarted(reason: String)
 }
 
 /// The training loop: rollout → (reward) → PPO update, with periodic
 /// deterministic evaluations and checkpoints, all written to a run folder.
 ///
 /// Files: `config.json` (fully resolved), `progress.csv` (one row per update),
-/// `evaluations.csv`, `checkpoint.weights` (atomic) and `summary.json`; for
-/// rating-based methods also `feedback.jsonl` (one line of diagnostics per
-/// feedback round), `ratings.jsonl` (every rating with the segment's start
-/// state and actions) and `reward_model.weights`.
+/// `evaluations.csv`, `checkpoint.weights` (the agent, atomic) and
+/// `summary.json`; for rating-based methods also `feedback.jsonl` (one line of
+/// diagnostics per feedback round), `ratings.jsonl` (every rating with the
+/// segment's start state and actions, appended before the reward model trains
+/// on it) and `reward_model.weights`. While the run goes on, `checkpoints/`
+/// holds the two newest run-state checkpoints, from which `resume` continues
+/// it exactly as if it had never stopped; they are removed when it finishes.
 /// Every column of `progress.csv` but `wall_seconds` and `steps_per_second`
 /// is a pure function of the configuration.
-public enum TrainingRun {
+public final class TrainingRun {
     public static let progressColumns = [
         "update", "env_steps", "wall_seconds", "steps_per_second", "train_return", "policy_loss", "value_loss",
         "approx_kl", "clip_fraction", "entropy", "explained_variance", "clip_range",
     ]
+    /// Wall seconds between run-state checkpoints, on top of the configured step interval.
+    public static let checkpointSeconds = 600.0
 
-    public static func run(_ config: TrainingConfig, models: ModelDirectory, directory: RunDirectory,
-                           report: (TrainingProgress) -> Void = { _ in }) throws -> TrainingSummary {
-        let problems = config.problems
-        guard problems.isEmpty else { throw RunError("invalid configuration: " + problems.joined(separator: "; ")) }
-        try directory.writeJSON(config, to: "config.json")
-        let progressLog = try CSVLog(path: directory.file("progress.csv"), columns: progressColumns)
-        let evaluationLog = try CSVLog(path: directory.file("evaluations.csv"),
-                                       columns: ["env_steps", "mean_return", "std_return", "episodes"])
+    /// Where the run stands. A checkpoint is taken either after a whole update
+    /// (`.complete`) or after an update's PPO step, before its feedback rounds
+    /// (`.roundsDue`), so that an interrupt during a long round loses nothing before it.
+    struct Position {
+        enum Phase: Int { case complete = 0, roundsDue = 1 }
+        var update = 0
+        var phase = Phase.complete
+        var envSteps = 0
+        var wallSeconds = 0.0
+        var recentReturns: [Double] = []
+        var lastEvaluation: Evaluation?
+        var nextEvaluation = Int.max
+        var nextCheckpoint = Int.max
+        var pretraining = false
 
+        /// A checkpoint file name that sorts by position in the run.
+        var name: String { String(format: "update-%08d-%@", update, phase == .roundsDue ? "a" : "b") }
+    }
+
+    let config: TrainingConfig
+    let directory: RunDirectory
+    let session: PPOSession
+    let evaluationEnvironments: VectorEnvironment
+    let feedback: FeedbackLoop?
+    let learnedReward: RewardSource
+    let entropyReward: StateEntropyReward?
+    let progressLog: CSVLog
+    let evaluationLog: CSVLog
+    var position = Position()
+    private var lastCheckpoint: (name: String, wall: Double)?
+
+    /// Builds every part of a run in one fixed order, so the same config and
+    /// seed always give the same run; for a resumed run the logs are cut back
+    /// to `logSizes` (progress, evaluations, feedback, ratings).
+    private init(config: TrainingConfig, models: ModelDirectory, directory: RunDirectory, logSizes: [UInt64]?) throws {
+        self.config = config
+        self.directory = directory
         var root = SeededRandom(seed: config.seed)
         let ppo = config.ppo
-        let session = try PPOSession(task: config.task, config: ppo, models: models, workers: config.workers,
-                                     random: &root)
-        let evaluationEnvironments = try VectorEnvironment(task: config.task, count: config.evaluationEpisodes,
-                                                           models: models, seed: session.evaluationSeed,
-                                                           workers: config.workers)
+        session = try PPOSession(task: config.task, config: ppo, models: models, workers: config.workers, random: &root)
+        evaluationEnvironments = try VectorEnvironment(task: config.task, count: config.evaluationEpisodes,
+                                                       models: models, seed: session.evaluationSeed,
+                                                       workers: config.workers)
+        if logSizes == nil {
+            try directory.create()
+            try directory.writeJSON(config, to: "config.json")
+        }
+        progressLog = try CSVLog(path: directory.file("progress.csv"), columns: Self.progressColumns,
+                                 keepingBytes: logSizes?[0])
+        evaluationLog = try CSVLog(path: directory.file("evaluations.csv"),
+                                   columns: ["env_steps", "mean_return", "std_return", "episodes"], keepingBytes: logSizes?[1])
         let agent = session.agent, collector = session.collector
 
         // Rating-based methods: a reward model and its feedback loop.
-        var feedback: FeedbackLoop?
         if let feedbackConfig = config.feedback, config.method != "ppo" {
             let random = root.split()
-            feedback = try FeedbackLoop(config: feedbackConfig, inputSize: agent.observationSize + agent.actionSize,
+            let loop = try FeedbackLoop(config: feedbackConfig, inputSize: agent.observationSize + agent.actionSize,
                                         environments: ppo.environments, directory: directory,
-                                        initialization: &session.initialization, random: random)
-            collector.observer = feedback!.recorder
-            collector.rewardSource = LearnedReward(ensemble: feedback!.ensemble)
+                                        initialization: &session.initialization, random: random,
+                                        logSizes: logSizes.map { ($0[2], $0[3]) })
+            collector.observer = loop.recorder
+            collector.rewardSource = LearnedReward(ensemble: loop.ensemble)
+            feedback = loop
+        } else {
+            feedback = nil
         }
+        learnedReward = collector.rewardSource
         // Optional unsupervised pre-training on a state-entropy bonus before the learned reward.
-        let learnedReward = collector.rewardSource
-        var pretrainingSteps = feedback.map { $0.config.unsupervisedSteps } ?? 0
-        if pretrainingSteps > 0 { collector.rewardSource = StateEntropyReward(k: feedback!.config.stateEntropyK) }
+        if let feedback, feedback.config.unsupervisedSteps > 0 {
+            entropyReward = StateEntropyReward(k: feedback.config.stateEntropyK)
+            collector.rewardSource = entropyReward!
+            position.pretraining = true
+        } else {
+            entropyReward = nil
+        }
+        position.nextEvaluation = config.evaluationInterval > 0 ? config.evaluationInterval : Int.max
+        position.nextCheckpoint = config.checkpointInterval > 0 ? config.checkpointInterval : Int.max
+    }
 
-        let start = Date()
-        var envSteps = 0
-        var recentReturns: [Double] = []
-        var lastEvaluation: Evaluation?
-        var nextEvaluation = config.evaluationInterval > 0 ? config.evaluationInterval : Int.max
-        var nextCheckpoint = config.checkpointInterval > 0 ? config.checkpointInterval : Int.max
+    // MARK: Starting and resuming
 
-        for update in 1...config.updates {
-            envSteps += try session.collect()
-            for episode in collector.takeFinishedEpisodes() { recentReturns.append(episode.trueReturn) }
-            recentReturns = Array(recentReturns.suffix(10))
+    /// Trains a new run of `config` in `directory` and returns its summary.
+    /// Nothing is written before the configuration, the models and the folder
+    /// have been checked; a run that fails before its first step leaves no folder.
+    /// - Parameters:
+    ///   - events: progress, feedback rounds as they go.
+    ///   - shouldStop: asked after every update and reward-training epoch; when
+    ///     it returns true the run writes a checkpoint and throws `RunInterrupted`.
+    public static func run(_ config: TrainingConfig, models: ModelDirectory, directory: RunDirectory,
+                           events: (TrainingEvent) -> Void = { _ in },
+                           shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
+        let problems = config.problems
+        guard problems.isEmpty else { throw RunError("invalid configuration: " + problems.joined(separator: "; ")) }
+        let existed = directory.exists
+        let run: TrainingRun
+        do {
+            run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil)
+        } catch {
+            if !existed { try? FileManager.default.removeItem(atPath: directory.path) }
+            throw error
+        }
+        return try run.execute(events: events, shouldStop: shouldStop)
+    }
 
-            // SB3 anneals with the progress remaining after this rollout.
-            let remaining = max(0, 1 - Float(envSteps) / Float(config.totalSteps))
-            let clipRange = ppo.annealClipRange ? ppo.clipRange * remaining : ppo.clipRange
-            let statistics = session.update(clipRange: clipRange)
-            guard statistics.policyLoss.isFinite && statistics.valueLoss.isFinite else {
-                throw RunError("update \(update): the loss became \(statistics.policyLoss.isFinite ? statistics.valueLoss : statistics.policyLoss); stopping before training on it. Try a lower learning rate.")
+    /// Continues the run in `directory` from its newest usable checkpoint (a
+    /// damaged one is reported and the previous one used; with none, the run
+    /// starts again from its config.json) and finishes it. The files it ends
+    /// with are those of an uninterrupted run, but for timings. A finished run
+    /// is returned as it is.
+    public static func resume(directory: RunDirectory, models: ModelDirectory,
+                              events: (TrainingEvent) -> Void = { _ in },
+                              shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
+        if let data = FileManager.default.contents(atPath: directory.file("summary.json")),
+           let summary = try? JSONDecoder().decode(TrainingSummary.self, from: data) {
+            return summary
+        }
+        let configPath = directory.file("config.json")
+        let config: TrainingConfig
+        let configData: Data
+        do {
+            configData = try Data(contentsOf: URL(fileURLWithPath: configPath))
+            config = try JSONDecoder().decode(TrainingConfig.self, from: configData)
+        } catch {
+            throw RunError("cannot resume: \(configPath) is not a run configuration (\(error)); start the run again with --overwrite")
+        }
+        let problems = config.problems
+        guard problems.isEmpty else { throw RunError("cannot resume: \(configPath): " + problems.joined(separator: "; ")) }
+
+        for file in directory.checkpointFiles() {
+            let run: TrainingRun
+            do {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CheckpointError.damaged(path: file, detail: "unreadable")
+                }
+                let archive = try CheckpointArchive(data: data, source: file)
+                guard try archive.bytes("run.config") == canonicalJSON(config) else {
+                    throw CheckpointError.mismatch(path: file, detail: "it was written for another configuration than \(configPath)")
+                }
+                let sizes = try archive.integers("run.logSizes")
+                guard sizes.count == 4, sizes.allSatisfy({ $0 >= 0 }) else {
+                    throw CheckpointError.damaged(path: file, detail: "log sizes")
+                }
+                run = try TrainingRun(config: config, models: models, directory: directory,
+                                      logSizes: sizes.map { UInt64($0) })
+                try run.restore(from: archive)
+                run.lastCheckpoint = (run.position.name, run.position.wallSeconds)
+            } catch let error as CheckpointError {
+                events(.checkpointRejected(reason: error.description))
+                continue
+            }
+            events(.resumed(envSteps: run.position.envSteps, checkpoint: file))
+            return try run.execute(events: events, shouldStop: shouldStop)
+        }
+        events(.restarted(reason: "no usable checkpoint in \(directory.file(RunDirectory.checkpointFolder))"))
+        let run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil)
+        return try run.execute(events: events, shouldStop: shouldStop)
+    }
+
+    // MARK: The loop
+
+    private func execute(events: (TrainingEvent) -> Void, shouldStop: () -> Bool) throws -> TrainingSummary {
+        let ppo = config.ppo, agent = session.agent, collector = session.collector
+        let clock = ContinuousClock()
+        let sessionStart = clock.now
+        let wallAtStart = position.wallSeconds
+        func wall() -> Double {
+            let elapsed = clock.now - sessionStart
+            return wallAtStart + Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
+
+        while position.phase == .roundsDue || position.update < config.updates {
+            if position.phase == .complete {
+                position.update += 1
+                position.envSteps += try session.collect()
+                for episode in collector.takeFinishedEpisodes() { position.recentReturns.append(episode.trueReturn) }
+                position.recentReturns = Array(position.recentReturns.suffix(10))
+
+                // SB3 anneals with the progress remaining after this rollout.
+                let remaining = max(0, 1 - Float(position.envSteps) / Float(config.totalSteps))
+                let clipRange = ppo.annealClipRange ? ppo.clipRange * remaining : ppo.clipRange
+                let statistics = session.update(clipRange: clipRange)
+                guard statistics.policyLoss.isFinite && statistics.valueLoss.isFinite else {
+                    throw RunError("update \(position.update): the loss became \(statistics.policyLoss.isFinite ? statistics.valueLoss : statistics.policyLoss); stopping before training on it. Try a lower learning rate.")
+                }
+                position.wallSeconds = wall()
+                let trainReturn = recentReturn
+                progressLog.append([position.update, position.envSteps, Self.format(position.wallSeconds),
+                                    Self.format(Double(position.envSteps) / position.wallSeconds),
+                                    trainReturn.map(Self.format) ?? "", Self.format(statistics.policyLoss),
+                                    Self.format(statistics.valueLoss), Self.format(statistics.approximateKL),
+                                    Self.format(statistics.clipFraction), Self.format(statistics.entropy),
+                                    Self.format(statistics.explainedVariance), Self.format(Double(clipRange))])
+
+                if position.pretraining && position.envSteps >= (feedback?.config.unsupervisedSteps ?? 0) {
+                    collector.rewardSource = learnedReward
+                    agent.resetValueFunction(random: &session.initialization)
+                    position.pretraining = false
+                }
+                position.phase = .roundsDue
             }
 
-            let wall = Date().timeIntervalSince(start)
-            let trainReturn = recentReturns.isEmpty ? nil : recentReturns.reduce(0, +) / Double(recentReturns.count)
-            progressLog.append([update, envSteps, format(wall), format(Double(envSteps) / wall),
-                                trainReturn.map(format) ?? "", format(statistics.policyLoss), format(statistics.valueLoss),
-                                format(statistics.approximateKL), format(statistics.clipFraction), format(statistics.entropy),
-                                format(statistics.explainedVariance), format(Double(clipRange))])
-
-            if pretrainingSteps > 0 && envSteps >= pretrainingSteps {
-                collector.rewardSource = learnedReward
-                agent.resetValueFunction(random: &session.initialization)
-                pretrainingSteps = 0
+            // Feedback rounds due by now (between updates, as the reward changes only then),
+            // after a checkpoint: a round can take minutes, and an interrupt abandons it.
+            var roundReport: TrainingReport?
+            if let feedback, feedback.hasDueRound(envSteps: position.envSteps) {
+                position.wallSeconds = wall()
+                try writeCheckpoint()
+                if shouldStop() { throw RunInterrupted(envSteps: position.envSteps, directory: directory.path) }
+                roundReport = try feedback.runDueRounds(envSteps: position.envSteps, normalizer: agent.normalizer,
+                                                        events: events, shouldStop: shouldStop)
             }
-            // Feedback rounds due by now (between updates, as the reward changes only then).
-            let roundReport = try feedback?.runDueRounds(envSteps: envSteps, normalizer: agent.normalizer)
 
             var evaluation: Evaluation?
-            if envSteps >= nextEvaluation || update == config.updates {
+            let isLast = position.update == config.updates
+            if position.envSteps >= position.nextEvaluation || isLast {
                 evaluation = try Evaluation.run(agent: agent, environments: evaluationEnvironments)
-                evaluationLog.append([envSteps, format(evaluation!.meanReturn), format(evaluation!.standardDeviation),
-                                      evaluation!.returns.count])
-                lastEvaluation = evaluation
-                while nextEvaluation <= envSteps { nextEvaluation += config.evaluationInterval }
+                evaluationLog.append([position.envSteps, Self.format(evaluation!.meanReturn),
+                                      Self.format(evaluation!.standardDeviation), evaluation!.returns.count])
+                position.lastEvaluation = evaluation
+                while position.nextEvaluation <= position.envSteps { position.nextEvaluation += config.evaluationInterval }
             }
-            if envSteps >= nextCheckpoint || update == config.updates {
+            position.phase = .complete
+            position.wallSeconds = wall()
+            if position.envSteps >= position.nextCheckpoint || isLast {
                 try agent.save(to: directory.file("checkpoint.weights"))
-                while nextCheckpoint <= envSteps { nextCheckpoint += config.checkpointInterval }
+                while position.nextCheckpoint <= position.envSteps { position.nextCheckpoint += config.checkpointInterval }
+                if !isLast { try writeCheckpoint() }
+            } else if position.wallSeconds - (lastCheckpoint?.wall ?? 0) >= Self.checkpointSeconds {
+                try writeCheckpoint()
             }
-            report(TrainingProgress(update: update, updates: config.updates, envSteps: envSteps,
-                                    totalSteps: config.updates * ppo.rolloutSize, wallSeconds: wall,
-                                    recentReturn: trainReturn, evaluation: evaluation, feedback: roundReport))
+            events(.update(TrainingProgress(
+                update: position.update, updates: config.updates, envSteps: position.envSteps,
+                totalSteps: config.updates * ppo.rolloutSize, wallSeconds: position.wallSeconds,
+                rewardTrainingSeconds: feedback?.trainingSeconds ?? 0, rewardTrainingSecondsLeft: rewardSecondsLeft,
+                recentReturn: recentReturn, evaluation: evaluation, feedback: roundReport)))
+            if !isLast && shouldStop() {
+                try writeCheckpoint()
+                throw RunInterrupted(envSteps: position.envSteps, directory: directory.path)
+            }
         }
 
         let summary = TrainingSummary(task: config.task, method: config.method, seed: config.seed,
-                                      finalEvalReturn: lastEvaluation!.meanReturn,
-                                      finalEvalStd: lastEvaluation!.standardDeviation, envSteps: envSteps,
-                                      wallSeconds: Date().timeIntervalSince(start), updates: config.updates,
-                                      finalTrainReturn: recentReturns.isEmpty ? nil : recentReturns.reduce(0, +) / Double(recentReturns.count),
-                                      physicsFailures: collector.physicsFailures, ratings: feedback?.ratingCount,
-                                      finalSpearman: feedback?.lastReport?.spearman,
+                                      finalEvalReturn: position.lastEvaluation!.meanReturn,
+                                      finalEvalStd: position.lastEvaluation!.standardDeviation,
+                                      envSteps: position.envSteps, wallSeconds: wall(), updates: config.updates,
+                                      finalTrainReturn: recentReturn, physicsFailures: collector.physicsFailures,
+                                      ratings: feedback?.ratingCount, finalSpearman: feedback?.lastReport?.spearman,
                                       finalPearson: feedback?.lastReport?.pearson,
                                       rewardTrainingSeconds: feedback?.trainingSeconds)
         try directory.writeJSON(summary, to: "summary.json")
+        directory.removeCheckpoints()
         return summary
     }
 
+    private var recentReturn: Double? {
+        position.recentReturns.isEmpty ? nil : position.recentReturns.reduce(0, +) / Double(position.recentReturns.count)
+    }
+
+    /// Reward-training seconds still to come, assuming a round's time grows with its label buffer.
+    private var rewardSecondsLeft: Double? {
+        guard let feedback, feedback.roundsDone > 0 else { return nil }
+        let schedule = feedback.config.schedule
+        func buffer(_ round: Int) -> Double { Double(min(schedule.total, schedule.perRound * (round + 1))) }
+        let done = (0..<feedback.roundsDone).reduce(0) { $0 + buffer($1) }
+        let left = (feedback.roundsDone..<schedule.rounds).reduce(0) { $0 + buffer($1) }
+        return feedback.trainingSeconds / done * left
+    }
+
     static func format(_ value: Double) -> String { String(format: "%.6g", value) }
+
+    // MARK: Checkpoints
+
+    /// Writes the whole run state at the current position (once per position).
+    private func writeCheckpoint() throws {
+        let name = position.name
+        guard lastCheckpoint?.name != name else { return }
+        var archive = CheckpointArchive()
+        try write(to: &archive)
+        try directory.writeCheckpoint(archive.encoded(), position: name)
+        lastCheckpoint = (name, position.wallSeconds)
+    }
+
+    private func write(to archive: inout CheckpointArchive) throws {
+        archive.put("run.config", bytes: try Self.canonicalJSON(config))
+        archive.put("run.position", integers: [position.update, position.phase.rawValue, position.envSteps,
+                                               position.nextEvaluation, position.nextCheckpoint,
+                                               position.pretraining ? 1 : 0])
+        archive.put("run.wallSeconds", doubles: [position.wallSeconds])
+        archive.put("run.recentReturns", doubles: position.recentReturns)
+        if let evaluation = position.lastEvaluation {
+            archive.put("run.lastEvaluation", doubles: [evaluation.meanReturn, evaluation.standardDeviation] + evaluation.returns)
+        }
+        archive.put("run.logSizes", integers: [progressLog.size, evaluationLog.size, feedback?.feedbackLog.size ?? 0,
+                                               feedback?.ratingLog.size ?? 0].map { Int($0) })
+        archive.put("session.random", words: session.randomStreams.flatMap(\.stateWords))
+        let agent = session.agent
+        archive.put(tensors: agent.tensors, prefix: "agent")
+        archive.put("agent.normalizer", doubles: agent.normalizer.mean + agent.normalizer.variance + [agent.normalizer.count])
+        let collector = session.collector.state
+        archive.put("collector.environments", snapshots: collector.environments)
+        archive.put("collector.observations", rows: collector.rawObservations)
+        archive.put("collector.episodeStarts", integers: collector.episodeStarts.map { $0 ? 1 : 0 })
+        archive.put("collector.returns", doubles: collector.trueReturns + collector.learnedReturns)
+        archive.put("collector.physicsFailures", integers: [collector.physicsFailures])
+        archive.put("evaluation.environments", snapshots: evaluationEnvironments.snapshots())
+        if let entropyReward {
+            let state = entropyReward.state
+            archive.put("entropy.memory", floats: state.memory)
+            archive.put("entropy.counters", integers: [state.stored, state.next, state.width])
+        }
+        try feedback?.write(to: &archive)
+    }
+
+    private func restore(from archive: CheckpointArchive) throws {
+        func damaged(_ detail: String) -> CheckpointError { .damaged(path: archive.source, detail: detail) }
+        do {
+            let p = try archive.integers("run.position")
+            guard p.count == 6, let phase = Position.Phase(rawValue: p[1]), (0...config.updates).contains(p[0]) else {
+                throw damaged("run position")
+            }
+            position.update = p[0]; position.phase = phase; position.envSteps = p[2]
+            position.nextEvaluation = p[3]; position.nextCheckpoint = p[4]; position.pretraining = p[5] == 1
+            position.wallSeconds = try archive.doubles("run.wallSeconds").first ?? 0
+            position.recentReturns = try archive.doubles("run.recentReturns")
+            if archive.has("run.lastEvaluation") {
+                let values = try archive.doubles("run.lastEvaluation")
+                guard values.count >= 2 else { throw damaged("last evaluation") }
+                position.lastEvaluation = Evaluation(meanReturn: values[0], standardDeviation: values[1],
+                                                     returns: Array(values.dropFirst(2)))
+            }
+            let words = try archive.words("session.random")
+            let streams = (0..<(words.count / 6)).compactMap { SeededRandom(stateWords: Array(words[(6 * $0)..<(6 * $0 + 6)])) }
+            guard streams.count == 3, words.count == 18 else { throw damaged("session random streams") }
+            session.randomStreams = streams
+
+            let agent = session.agent
+            try agent.load(tensors: archive.tensors(prefix: "agent"))
+            let statistics = try archive.doubles("agent.normalizer")
+            let size = agent.normalizer.size
+            guard statistics.count == 2 * size + 1 else { throw damaged("normaliser for \(statistics.count / 2) inputs") }
+            try agent.normalizer.restore(mean: Array(statistics[0..<size]), variance: Array(statistics[size..<(2 * size)]),
+                                         count: statistics[2 * size])
+
+            let returns = try archive.doubles("collector.returns")
+            let n = returns.count / 2
+            let collectorState = RolloutCollector.State(
+                environments: try archive.snapshots("collector.environments"),
+                rawObservations: try archive.rows("collector.observations"),
+                episodeStarts: try archive.integers("collector.episodeStarts").map { $0 == 1 },
+                trueReturns: Array(returns[0..<n]), learnedReturns: Array(returns[n...]),
+                physicsFailures: try archive.integer("collector.physicsFailures"))
+            try session.collector.restore(collectorState, agent: agent)
+            let evaluationSnapshots = try archive.snapshots("evaluation.environments")
+            try evaluationEnvironments.restore(evaluationSnapshots,
+                                               observations: Array(repeating: [], count: evaluationSnapshots.count))
+            if let entropyReward {
+                let counters = try archive.integers("entropy.counters")
+                let memory = try archive.floats("entropy.memory")
+                guard counters.count == 3, memory.count == counters[2] * entropyReward.capacity,
+                      (0...entropyReward.capacity).contains(counters[0]),
+                      (0..<entropyReward.capacity).contains(counters[1]) else { throw damaged("state-entropy memory") }
+                entropyReward.state = .init(memory: memory, stored: counters[0], next: counters[1], width: counters[2])
+            }
+            session.collector.rewardSource = position.pretraining ? entropyReward! : learnedReward
+            try feedback?.restore(from: archive)
+        } catch let error as CheckpointError {
+            throw error
+        } catch {
+            // Sizes or values that do not fit this run's networks and environments.
+            throw CheckpointError.mismatch(path: archive.source, detail: "\(error)")
+        }
+    }
+
+    /// The configuration's JSON with sorted keys: the same for the same configuration.
+    static func canonicalJSON(_ config: TrainingConfig) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(config)
+    }
 }

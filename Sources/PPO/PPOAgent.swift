@@ -62,8 +62,9 @@ public final class PPOAgent {
     /// Format tag stored in every checkpoint; bump when the tensor layout changes.
     static let checkpointFormat: Float = 1
 
-    /// Saves networks, log-std, optimiser states and normaliser atomically.
-    public func save(to path: String) throws {
+    /// Networks, log-std, optimiser states and normaliser as named tensors
+    /// (the normaliser in Float32; see `RunningNormalizer.tensors`).
+    public var tensors: [WeightFile.Tensor] {
         var tensors: [WeightFile.Tensor] = [(name: "ppo.format", shape: [1], values: [Self.checkpointFormat])]
         tensors += policy.mean.tensors(prefix: "policy")
         tensors.append((name: "policy.log_std", shape: [policy.logStd.count], values: policy.logStd))
@@ -72,15 +73,27 @@ public final class PPOAgent {
         tensors += valueOptimizer.tensors(prefix: "adam.value")
         tensors += logStdOptimizer.tensors(prefix: "adam.log_std")
         tensors += normalizer.tensors(prefix: "normalizer")
+        return tensors
+    }
+
+    /// Saves `tensors` atomically.
+    public func save(to path: String) throws {
         try WeightFile.save(tensors, to: path)
     }
 
     /// Restores a checkpoint written by `save`. Shapes must match this agent's.
     public func load(from path: String) throws {
         let tensors = try WeightFile.load(from: path)
+        do { try load(tensors: tensors) } catch let WeightFileError.invalidTensor(name, detail) where name == "ppo.format" {
+            throw WeightFileError.malformed(path: path, detail: detail)
+        }
+    }
+
+    /// Restores tensors as `tensors` gives them. Shapes must match this agent's.
+    public func load(tensors: [WeightFile.Tensor]) throws {
         let format = try WeightFile.tensor(named: "ppo.format", in: tensors, expectedShape: [1])
         guard format.values[0] == Self.checkpointFormat else {
-            throw WeightFileError.malformed(path: path, detail: "PPO checkpoint format \(format.values[0]); this build reads \(Self.checkpointFormat)")
+            throw WeightFileError.invalidTensor(name: "ppo.format", detail: "PPO checkpoint format \(format.values[0]); this build reads \(Self.checkpointFormat)")
         }
         try policy.mean.load(tensors: tensors, prefix: "policy")
         policy.logStd = try WeightFile.tensor(named: "policy.log_std", in: tensors, expectedShape: [policy.logStd.count]).values

@@ -40,6 +40,15 @@ public final class PPOSession {
                                observationSize: agent.observationSize, actionSize: agent.actionSize)
     }
 
+    /// The session's random streams (initialisation, sampling, shuffling), for a checkpoint.
+    public var randomStreams: [SeededRandom] {
+        get { [initialization, sampling, shuffling] }
+        set {
+            precondition(newValue.count == 3, "PPOSession has three random streams")
+            initialization = newValue[0]; sampling = newValue[1]; shuffling = newValue[2]
+        }
+    }
+
     /// Collects one rollout with the current policy; returns its number of transitions.
     @discardableResult
     public func collect() throws -> Int {

@@ -1,3 +1,4 @@
+import Control
 import NeuralNet
 import Randomness
 
@@ -87,6 +88,48 @@ public final class RolloutCollector {
         }
         buffer.computeAdvantages(lastValues: agent.values(normalized), lastEpisodeStarts: episodeStarts,
                                  gamma: gamma, lambda: agent.config.gaeLambda)
+    }
+
+    /// What the collector carries from one rollout to the next (between rollouts,
+    /// after `takeFinishedEpisodes()`), for a checkpoint.
+    public struct State: Sendable, Equatable {
+        public var environments: [ControlEnvironment.Snapshot]
+        public var rawObservations: [[Double]]
+        public var episodeStarts: [Bool]
+        public var trueReturns: [Double]
+        public var learnedReturns: [Double]
+        public var physicsFailures: Int
+
+        public init(environments: [ControlEnvironment.Snapshot], rawObservations: [[Double]], episodeStarts: [Bool],
+                    trueReturns: [Double], learnedReturns: [Double], physicsFailures: Int) {
+            self.environments = environments; self.rawObservations = rawObservations
+            self.episodeStarts = episodeStarts; self.trueReturns = trueReturns
+            self.learnedReturns = learnedReturns; self.physicsFailures = physicsFailures
+        }
+    }
+
+    /// The collector and its environments between rollouts.
+    public var state: State {
+        State(environments: environments.snapshots(), rawObservations: rawObservations, episodeStarts: episodeStarts,
+              trueReturns: trueReturns, learnedReturns: learnedReturns, physicsFailures: physicsFailures)
+    }
+
+    /// Continues from `state`; the agent's normaliser must already be restored
+    /// (the next rollout's first observations are normalised with it).
+    public func restore(_ state: State, agent: PPOAgent) throws {
+        let n = environments.count
+        guard state.rawObservations.count == n, state.episodeStarts.count == n, state.trueReturns.count == n,
+              state.learnedReturns.count == n else {
+            throw ControlError.invalidInput("checkpoint's collector state is for \(state.rawObservations.count) environments; this run has \(n)")
+        }
+        try environments.restore(state.environments, observations: state.rawObservations)
+        rawObservations = state.rawObservations
+        normalized = agent.normalizer.normalize(rawObservations)
+        episodeStarts = state.episodeStarts
+        trueReturns = state.trueReturns
+        learnedReturns = state.learnedReturns
+        physicsFailures = state.physicsFailures
+        finishedEpisodes = []
     }
 
     /// Returns and forgets the episodes finished since the last call.

@@ -78,4 +78,18 @@ public struct RunningNormalizer: Sendable, Equatable {
         variance = v.values.map(Double.init)
         count = Double(c.values[0])
     }
+
+    /// Restores statistics exactly (as `mean`, `variance` and `count` read them),
+    /// for resuming a run. Throws unless the sizes match and the values are finite.
+    public mutating func restore(mean: [Double], variance: [Double], count: Double) throws {
+        guard mean.count == size, variance.count == size else {
+            throw WeightFileError.shapeMismatch(name: "normalizer", found: [mean.count, variance.count], expected: [size, size])
+        }
+        guard count.isFinite, count > 0, (mean + variance).allSatisfy(\.isFinite) else {
+            throw WeightFileError.invalidTensor(name: "normalizer", detail: "statistics are not finite")
+        }
+        self.mean = mean
+        self.variance = variance
+        self.count = count
+    }
 }

@@ -46,6 +46,19 @@ public final class VectorEnvironment {
         return observations
     }
 
+    /// Every environment's snapshot, for a checkpoint.
+    public func snapshots() -> [ControlEnvironment.Snapshot] { environments.map { $0.snapshot() } }
+
+    /// Restores every environment from `snapshots` and the latest observations
+    /// from `observations` (as `observations` read when the snapshots were taken).
+    public func restore(_ snapshots: [ControlEnvironment.Snapshot], observations: [[Double]]) throws {
+        guard snapshots.count == count, observations.count == count else {
+            throw ControlError.invalidInput("checkpoint holds \(snapshots.count) environments; this run has \(count)")
+        }
+        for (environment, snapshot) in zip(environments, snapshots) { try environment.restore(snapshot) }
+        self.observations = observations
+    }
+
     /// Applies one action per environment (clipped to the action bounds first).
     public func step(_ actions: [[Double]]) throws -> Step {
         let n = count

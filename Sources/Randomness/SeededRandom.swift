@@ -8,7 +8,7 @@ import Glibc
 /// The same seed gives the same stream on every machine and build, which is
 /// what makes a run a pure function of its config and seed. Use `split()` to
 /// derive independent streams (one per environment or worker) from one seed.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
+public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
     private var spareNormal: Double?
 
@@ -26,6 +26,21 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         s2 ^= t
         s3 = rotateLeft(s3, 45)
         return result
+    }
+
+    /// The generator's whole state as six words (the four xoshiro words, then
+    /// whether a spare normal deviate is held and its bit pattern), enough to
+    /// continue the stream exactly with `init(stateWords:)`.
+    public var stateWords: [UInt64] {
+        [s0, s1, s2, s3, spareNormal == nil ? 0 : 1, spareNormal?.bitPattern ?? 0]
+    }
+
+    /// A generator that continues exactly where the one whose `stateWords` these are
+    /// stood; nil unless there are six words and the xoshiro state is not all zero.
+    public init?(stateWords words: [UInt64]) {
+        guard words.count == 6, words[0...3].contains(where: { $0 != 0 }), words[4] <= 1 else { return nil }
+        s0 = words[0]; s1 = words[1]; s2 = words[2]; s3 = words[3]
+        spareNormal = words[4] == 1 ? Double(bitPattern: words[5]) : nil
     }
 
     /// A new generator seeded from this one's stream: independent in practice.

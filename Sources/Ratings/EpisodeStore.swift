@@ -28,6 +28,20 @@ public struct EpisodeStore: Sendable {
         self.segmentLength = segmentLength
     }
 
+    /// A store holding `episodes` (oldest first) whose next episode gets `nextEpisodeID`:
+    /// a store restored from a checkpoint. Throws as `init(capacity:segmentLength:)`,
+    /// or `RatingError.invalidSetting` when there are more episodes than `capacity`
+    /// or an id is not below `nextEpisodeID`.
+    public init(capacity: Int, segmentLength: Int, episodes: [Episode], nextEpisodeID: Int) throws {
+        try self.init(capacity: capacity, segmentLength: segmentLength)
+        guard episodes.count <= capacity, episodes.allSatisfy({ $0.id < nextEpisodeID }) else {
+            throw RatingError.invalidSetting(name: "stored episodes", value: "\(episodes.count), next id \(nextEpisodeID)",
+                                             allowed: "at most \(capacity), ids below the next id")
+        }
+        self.episodes = episodes
+        self.nextEpisodeID = nextEpisodeID
+    }
+
     /// Number of stored episodes.
     public var count: Int { episodes.count }
 

@@ -46,6 +46,15 @@ extension RewardEnsemble {
         }
     }
 
+    /// Sets every member's s₁, s₂ exactly (weight files hold them as `Float`;
+    /// a resumed run needs the `Double` values).
+    public func restoreLogVariances(_ values: [LogVariances]) throws {
+        guard values.count == members.count else {
+            throw WeightFileError.shapeMismatch(name: "logVariances", found: [values.count], expected: [members.count])
+        }
+        for (member, value) in zip(members, values) { member.logVariances = value }
+    }
+
     /// Writes `tensors(prefix:)` to `path` atomically.
     public func save(to path: String, prefix: String = "reward") throws {
         try WeightFile.save(tensors(prefix: prefix), to: path)

@@ -26,20 +26,24 @@ extension RewardEnsemble {
     ///   - heldOut: rated segments not trained on; the report gives the
     ///     correlation of their ensemble-mean predicted and true returns.
     ///   - round: the feedback round's index, named in errors and the report.
+    ///   - afterEpoch: called after each epoch with the number of epochs done and
+    ///     the epoch's mean training accuracy; an error it throws ends training
+    ///     and is rethrown (e.g. to stop for an interrupt).
     /// - Throws: `RewardLearningError.emptyLabelBuffer`; input errors from
     ///   `SegmentInputs`; `RewardLearningError.nonFiniteLoss` (naming the round)
     ///   as soon as a minibatch's loss or gradient is NaN or infinite; that
     ///   update is never applied, though earlier updates of the round are kept.
     public func train(on buffer: LabelBuffer, features: (Segment) throws -> [Float], heldOut: [Segment] = [],
                       round: Int, settings: RewardTrainingSettings = RewardTrainingSettings(),
-                      random: inout SeededRandom) throws -> TrainingReport {
+                      random: inout SeededRandom,
+                      afterEpoch: (_ epochs: Int, _ accuracy: Double) throws -> Void = { _, _ in }) throws -> TrainingReport {
         guard !buffer.isEmpty else { throw RewardLearningError.emptyLabelBuffer(round: round) }
         let inputs = try SegmentInputs(segments: buffer.items.map(\.segment), inputSize: inputSize, features: features)
         let heldOutInputs = heldOut.isEmpty
             ? nil : try SegmentInputs(segments: heldOut, inputSize: inputSize, features: features)
         return try train(inputs: inputs, labels: buffer.items.map(\.rating), classCount: buffer.classCount,
                          heldOut: heldOutInputs.map { ($0, heldOut.map(\.trueReturn)) },
-                         round: round, settings: settings, random: &random)
+                         round: round, settings: settings, random: &random, afterEpoch: afterEpoch)
     }
 
     /// `train(on:features:…)` on prepared inputs: `labels[s]` rates segment s of `inputs`.
@@ -48,7 +52,8 @@ extension RewardEnsemble {
     public func train(inputs: SegmentInputs, labels: [Int], classCount: Int,
                       heldOut: (inputs: SegmentInputs, trueReturns: [Double])? = nil,
                       round: Int, settings: RewardTrainingSettings = RewardTrainingSettings(),
-                      random: inout SeededRandom) throws -> TrainingReport {
+                      random: inout SeededRandom,
+                      afterEpoch: (_ epochs: Int, _ accuracy: Double) throws -> Void = { _, _ in }) throws -> TrainingReport {
         let clock = ContinuousClock()
         let started = clock.now
         try RatingScale.validate(classCount: classCount)
@@ -117,6 +122,7 @@ extension RewardEnsemble {
             for member in members { member.endEpoch() }
             epochs += 1
             let accuracy = members.reduce(0) { $0 + $1.lastEpoch.accuracy } / Double(members.count)
+            try afterEpoch(epochs, accuracy)
             if accuracy > settings.stopAccuracy {
                 stoppedEarly = true
                 break

@@ -17,20 +17,25 @@ struct TrainCommand: ParsableCommand {
         seed give the same progress.csv apart from its two timing columns.
         """)
 
+    @Option(help: ArgumentHelp("Continue the interrupted run in this folder from its last checkpoint.",
+                               discussion: "Takes everything from the folder's config.json; the other run settings must not be given.",
+                               valueName: "dir"))
+    var resume: String?
+
     @Option(help: "Task, e.g. cartpole-balance (see `ratingrl envs`).")
-    var task: String
+    var task: String?
 
     @Option(help: "Reward the policy learns from: \(TrainingConfig.methods.joined(separator: ", ")) (ppo: the true reward; the others: a reward model learned from ratings).")
     var method = "ppo"
 
     @Option(help: "Environment steps to train for.")
-    var steps: Int
+    var steps: Int?
 
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
     @Option(help: "Output folder for the run.")
-    var out: String
+    var out: String?
 
     @Option(help: "Hyperparameter preset: \(PPOConfig.presetNames.joined(separator: " or ")).")
     var preset = "quick"
@@ -62,6 +67,15 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
+        if let resume {
+            guard task == nil, steps == nil, out == nil, !overwrite else {
+                throw ValidationFailure(message: "--resume takes the run's settings from its config.json; do not give --task, --steps, --out or --overwrite with it")
+            }
+            return try Self.resume(resume, models: modelOptions.directory(), quiet: quiet)
+        }
+        guard let task, let steps, let out else {
+            throw ValidationFailure(message: "give --task, --steps and --out to start a run, or --resume DIR to continue one")
+        }
         _ = try resolveTasks(task)
         let ppo = try resolvePPOConfig(preset: preset, task: task, overrides: set)
         let evaluationInterval = evalEvery ?? max(ppo.rolloutSize, steps / 10)
@@ -74,39 +88,30 @@ struct TrainCommand: ParsableCommand {
             throw ValidationFailure(message: "invalid configuration: " + config.problems.joined(separator: "; "))
         }
         let models = try modelOptions.directory()
-        let summary: TrainingSummary
-        do {
-            let directory = try RunDirectory(path: out, overwrite: overwrite)
-            if !quiet {
-                print("training \(task) with \(method) (\(preset) preset) for \(steps) steps, seed \(seed) → \(out)")
-            }
-            var lastPrinted = -Double.infinity
-            summary = try TrainingRun.run(config, models: models, directory: directory) { progress in
-                // A line at most every two seconds, and at every evaluation.
-                guard !quiet, progress.evaluation != nil || progress.feedback != nil || progress.wallSeconds - lastPrinted >= 2 else { return }
-                lastPrinted = progress.wallSeconds
-                var line = String(format: "[%3.0f%%] steps %d/%d  %.0f steps/s  ETA %@",
-                                  100 * Double(progress.envSteps) / Double(progress.totalSteps), progress.envSteps,
-                                  progress.totalSteps, progress.stepsPerSecond, duration(progress.secondsRemaining))
-                if let recent = progress.recentReturn { line += String(format: "  train return %.1f", recent) }
-                if let evaluation = progress.evaluation { line += String(format: "  eval return %.1f", evaluation.meanReturn) }
-                if let round = progress.feedback {
-                    line += String(format: "  round %d: %d ratings, accuracy %.2f", round.round, round.segmentCount, round.mean.accuracy)
-                    if let spearman = round.spearman { line += String(format: ", spearman %.2f", spearman) }
-                }
-                print(line)
-                fflush(nil)
-            }
-        } catch let error as RunError {
+        let directory: RunDirectory
+        do { directory = try RunDirectory(path: out, overwrite: overwrite) } catch let error as RunError {
             throw ValidationFailure(message: error.description)
         }
-        var result = String(format: "final_eval_return %.1f ± %.1f  env_steps %d  wall %.1f s", summary.finalEvalReturn,
-                            summary.finalEvalStd, summary.envSteps, summary.wallSeconds)
-        if let ratings = summary.ratings { result += "  ratings \(ratings)" }
-        if let spearman = summary.finalSpearman { result += String(format: "  learned-vs-true spearman %.3f", spearman) }
-        if let pearson = summary.finalPearson { result += String(format: " pearson %.3f", pearson) }
-        if let seconds = summary.rewardTrainingSeconds { result += String(format: "  reward training %.0f s", seconds) }
-        print(result)
+        if !quiet {
+            print("training \(task) with \(method) (\(preset) preset) for \(steps) steps, seed \(seed) → \(out)")
+        }
+        try runTraining(quiet: quiet) { output, shouldStop in
+            try TrainingRun.run(config, models: models, directory: directory, events: output.handle, shouldStop: shouldStop)
+        }
+    }
+
+    /// `--resume DIR`: continues the run in DIR from its last checkpoint.
+    static func resume(_ path: String, models: ModelDirectory, quiet: Bool) throws {
+        let directory: RunDirectory
+        do { directory = try RunDirectory(existing: path) } catch let error as RunError {
+            throw ValidationFailure(message: error.description)
+        }
+        if FileManager.default.fileExists(atPath: directory.file("summary.json")) {
+            print("\(path) has finished (summary.json); nothing to resume")
+        }
+        try runTraining(quiet: quiet) { output, shouldStop in
+            try TrainingRun.resume(directory: directory, models: models, events: output.handle, shouldStop: shouldStop)
+        }
     }
 }
 

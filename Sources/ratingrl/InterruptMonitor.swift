@@ -1,0 +1,58 @@
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns SIGINT and SIGTERM into a request to stop at the next safe point
+/// (the run then writes a checkpoint); a second SIGINT ends the process at once.
+final class InterruptMonitor: @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: Int32?
+    private var sources: [DispatchSourceSignal] = []
+
+    /// Starts watching; the signals' default action (ending the process) is
+    /// replaced for as long as the monitor lives.
+    init() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            // Signals arriving close together are delivered as one event with a count.
+            source.setEventHandler { [weak self, source] in
+                for _ in 0..<max(1, source.data) { self?.receive(signalNumber) }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    deinit {
+        for source in sources { source.cancel() }
+    }
+
+    private func receive(_ signalNumber: Int32) {
+        lock.lock()
+        let first = received == nil
+        if first { received = signalNumber }
+        lock.unlock()
+        if first {
+            let name = signalNumber == SIGINT ? "interrupt" : "SIGTERM"
+            FileHandle.standardError.write(Data("\n\(name) received: finishing the current step and writing a checkpoint (Ctrl-C again to stop at once)\n".utf8))
+        } else if signalNumber == SIGINT {
+            FileHandle.standardError.write(Data("\nstopped at once; the run resumes from its last checkpoint\n".utf8))
+            _exit(130)
+        }
+    }
+
+    /// Whether a stop was requested.
+    var stopRequested: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return received != nil
+    }
+
+    /// The exit status for the signal received: 130 for SIGINT, 143 for SIGTERM.
+    var exitStatus: Int32 {
+        lock.lock(); defer { lock.unlock() }
+        return 128 + (received ?? SIGINT)
+    }
+}
