@@ -24,8 +24,8 @@ final class ResumeCommandTests: XCTestCase {
 
         init(_ arguments: [String], folder: String) throws {
             outputPath = folder + ".out"; errorPath = folder + ".err"
-            FileManager.default.createFile(atPath: outputPath, contents: nil)
-            FileManager.default.createFile(atPath: errorPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
             process.executableURL = Bundle.main.bundleURL.appendingPathComponent("ratingrl")
             process.arguments = arguments
             process.currentDirectoryURL = ResumeCommandTests.repositoryRoot

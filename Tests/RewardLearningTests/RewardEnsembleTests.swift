@@ -58,7 +58,9 @@ final class RewardEnsembleTests: XCTestCase {
         XCTAssertEqual(candidates.count, 40)
         let spread = try ensemble.returnStandardDeviations(of: candidates, features: ToyProblem.features)
         let threshold = try ensemble.returnStandardDeviations(of: chosen, features: ToyProblem.features).min()!
-        XCTAssertEqual(spread.sorted(by: >)[3], threshold, "the 4 largest spreads were kept")
+        // The two calls batch different segments together, and sgemm's sums may
+        // then round differently in the last bits (OpenBLAS picks kernels by CPU).
+        XCTAssertEqual(spread.sorted(by: >)[3], threshold, accuracy: 1e-6 * threshold, "the 4 largest spreads were kept")
     }
 
     /// The end-to-end check: learned segment returns rank held-out segments like the true returns.
