@@ -28,6 +28,8 @@ final class RewardMember: @unchecked Sendable {
     var random = SeededRandom(seed: 0)
     /// What the most recent completed epoch measured.
     private(set) var lastEpoch = EpochStatistics()
+    /// The current minibatch's ratings, in the order of its returns.
+    private var pendingLabels: [Int] = []
     /// Set when a minibatch produced a non-finite loss or gradient.
     private(set) var failure: RewardLearningError?
 
@@ -116,6 +118,7 @@ final class RewardMember: @unchecked Sendable {
             return fail("the loss is \(result.total) (L_cls \(result.classification.loss), L_reg \(result.regression.loss))")
         }
         pendingResult = result
+        pendingLabels = batchLabels
         var offset = 0
         for shard in shards {
             shard.returnGradient = Array(result.returnGradient[offset..<(offset + shard.positions.count)])
@@ -154,7 +157,7 @@ final class RewardMember: @unchecked Sendable {
                                                                   Float(result.combination.dS2)])
             logVariances = LogVariances(s1: Double(s[0]), s2: Double(s[1]))
         }
-        statistics.add(result, count: batch.count)
+        statistics.add(result, labels: pendingLabels)
     }
 
     /// Ends the epoch, publishing its statistics as `lastEpoch`.

@@ -12,8 +12,9 @@ extension RewardEnsemble {
     /// and, for the learned weightings, on its s₁, s₂. The members' streams are
     /// split from `random`, so the result depends on the seed and the settings,
     /// never on thread timing. Training stops early after the first epoch whose
-    /// training accuracy (over the epoch's minibatches, averaged over members)
-    /// exceeds `settings.stopAccuracy`.
+    /// training accuracy (over the epoch's minibatches, averaged over members;
+    /// plain or class-balanced, as `settings.stopRule` says) exceeds
+    /// `settings.stopAccuracy`, once `settings.minimumEpochs` have run.
     ///
     /// Accuracy is measured the same way for every method, by applying the
     /// minibatch's proportion-matched boundaries to R̂, even when L_cls is not
@@ -122,8 +123,9 @@ extension RewardEnsemble {
             for member in members { member.endEpoch() }
             epochs += 1
             let accuracy = members.reduce(0) { $0 + $1.lastEpoch.accuracy } / Double(members.count)
-            try afterEpoch(epochs, accuracy)
-            if accuracy > settings.stopAccuracy {
+            let balanced = members.reduce(0) { $0 + $1.lastEpoch.balancedAccuracy } / Double(members.count)
+            try afterEpoch(epochs, settings.stopRule == .accuracy ? accuracy : balanced)
+            if settings.stops(afterEpochs: epochs, accuracy: accuracy, balancedAccuracy: balanced) {
                 stoppedEarly = true
                 break
             }
@@ -133,7 +135,7 @@ extension RewardEnsemble {
             let last = member.lastEpoch
             let weights = objective.loss.weights(member.logVariances)
             return MemberDiagnostics(
-                accuracy: last.accuracy, classificationLoss: last.mean(last.classificationLoss),
+                accuracy: last.accuracy, balancedAccuracy: last.balancedAccuracy, classificationLoss: last.mean(last.classificationLoss),
                 regressionLoss: last.mean(last.regressionLoss), totalLoss: last.mean(last.totalLoss),
                 s1: member.logVariances.s1, s2: member.logVariances.s2,
                 regressionWeight: weights.regression, classificationWeight: weights.classification)

@@ -1,5 +1,15 @@
 /// How long one feedback round trains the reward model (METHOD.md §6 defaults).
 public struct RewardTrainingSettings: Sendable, Equatable, Codable {
+    /// What the early stop compares with `stopAccuracy`.
+    public enum StopRule: String, Sendable, Equatable, Codable, CaseIterable {
+        /// RbRL's: the fraction of segments classified correctly. Nearly all
+        /// segments in one class (walker early on) pass 0.97 after one epoch.
+        case accuracy
+        /// The mean over the classes present of each class's recall, which
+        /// predicting the majority class everywhere cannot raise above 1/(classes present).
+        case balancedAccuracy = "balanced-accuracy"
+    }
+
     /// Most passes over the label buffer (100).
     public var epochs: Int
     /// Segments per minibatch (128); the last minibatch of an epoch holds the remainder.
@@ -12,13 +22,38 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
     /// reproducible for a given value; different values differ only by Float
     /// rounding of the summed gradients.
     public var rowSplits: Int
+    /// The measure the early stop reads (RbRL: plain accuracy).
+    public var stopRule: StopRule
+    /// Epochs trained before the early stop may fire (1: RbRL's rule).
+    public var minimumEpochs: Int
 
     /// Settings; the defaults are RbRL's (and 2 row splits).
-    public init(epochs: Int = 100, batchSize: Int = 128, stopAccuracy: Double = 0.97, rowSplits: Int = 2) {
+    public init(epochs: Int = 100, batchSize: Int = 128, stopAccuracy: Double = 0.97, rowSplits: Int = 2,
+                stopRule: StopRule = .accuracy, minimumEpochs: Int = 1) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.stopAccuracy = stopAccuracy
         self.rowSplits = rowSplits
+        self.stopRule = stopRule
+        self.minimumEpochs = minimumEpochs
+    }
+
+    enum CodingKeys: String, CodingKey { case epochs, batchSize, stopAccuracy, rowSplits, stopRule, minimumEpochs }
+
+    /// Reads settings; the stop rule and minimum epochs, absent from older run
+    /// folders, take RbRL's defaults.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(epochs: try c.decode(Int.self, forKey: .epochs), batchSize: try c.decode(Int.self, forKey: .batchSize),
+                  stopAccuracy: try c.decode(Double.self, forKey: .stopAccuracy),
+                  rowSplits: try c.decode(Int.self, forKey: .rowSplits),
+                  stopRule: try c.decodeIfPresent(StopRule.self, forKey: .stopRule) ?? .accuracy,
+                  minimumEpochs: try c.decodeIfPresent(Int.self, forKey: .minimumEpochs) ?? 1)
+    }
+
+    /// Whether training stops after `epochs` epochs that reached these accuracies.
+    public func stops(afterEpochs epochs: Int, accuracy: Double, balancedAccuracy: Double) -> Bool {
+        epochs >= minimumEpochs && (stopRule == .accuracy ? accuracy : balancedAccuracy) > stopAccuracy
     }
 
     /// Throws `RewardLearningError.invalidSetting` for an unusable value.
@@ -31,6 +66,9 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
         }
         guard rowSplits >= 1 else {
             throw RewardLearningError.invalidSetting(name: "row splits", value: "\(rowSplits)", allowed: "at least 1")
+        }
+        guard minimumEpochs >= 1 else {
+            throw RewardLearningError.invalidSetting(name: "minimum reward epochs", value: "\(minimumEpochs)", allowed: "at least 1")
         }
         guard (0...1).contains(stopAccuracy) else {
             throw RewardLearningError.invalidSetting(name: "stop accuracy", value: "\(stopAccuracy)",

@@ -2,6 +2,8 @@
 public struct MemberDiagnostics: Sendable, Equatable, Codable {
     /// Training classification accuracy over the last epoch.
     public var accuracy: Double
+    /// Mean recall over the rating classes present, over the last epoch (absent in older logs).
+    public var balancedAccuracy: Double?
     /// Mean L_cls over the last epoch.
     public var classificationLoss: Double
     /// Mean L_reg over the last epoch.
@@ -22,7 +24,8 @@ public struct MemberDiagnostics: Sendable, Equatable, Codable {
         let n = Double(max(all.count, 1))
         func average(_ field: (MemberDiagnostics) -> Double) -> Double { all.reduce(0) { $0 + field($1) } / n }
         return MemberDiagnostics(
-            accuracy: average(\.accuracy), classificationLoss: average(\.classificationLoss),
+            accuracy: average(\.accuracy), balancedAccuracy: all.allSatisfy { $0.balancedAccuracy != nil } ? average { $0.balancedAccuracy! } : nil,
+            classificationLoss: average(\.classificationLoss),
             regressionLoss: average(\.regressionLoss), totalLoss: average(\.totalLoss),
             s1: average(\.s1), s2: average(\.s2),
             regressionWeight: average(\.regressionWeight), classificationWeight: average(\.classificationWeight))

@@ -1,0 +1,55 @@
+import Randomness
+import Ratings
+@testable import RewardLearning
+import XCTest
+
+/// The early stop under a skewed rating histogram: plain accuracy is fooled by
+/// predicting the majority class; class-balanced accuracy is not.
+final class StopRuleTests: XCTestCase {
+    /// 95% class 0, and 5% class 1 given to arbitrary segments (not learnable in a few epochs).
+    func skewedBuffer() throws -> LabelBuffer {
+        let rated = try ratedToySegments(count: 400, classCount: 2, seed: 51)
+        var random = SeededRandom(seed: 52)
+        var buffer = try LabelBuffer(classCount: 2)
+        for item in rated.items { try buffer.append(item.segment, rating: random.unitInterval() < 0.05 ? 1 : 0) }
+        return buffer
+    }
+
+    func epochs(_ settings: RewardTrainingSettings) throws -> TrainingReport {
+        var random = SeededRandom(seed: 53)
+        let ensemble = try RewardEnsemble(inputSize: ToyProblem.inputSize, configuration: smallConfiguration(.rbrl),
+                                          random: &random)
+        return try ensemble.train(on: skewedBuffer(), features: ToyProblem.features, round: 0, settings: settings,
+                                  random: &random)
+    }
+
+    func testBalancedAccuracyIsNotFooledByTheMajorityClass() throws {
+        let plain = try epochs(RewardTrainingSettings(epochs: 6, stopAccuracy: 0.85))
+        XCTAssertEqual(plain.epochs, 1, "plain accuracy passes 0.85 at once by putting nearly everything in class 0")
+        XCTAssertGreaterThan(plain.mean.accuracy, 0.85)
+        let balanced = try epochs(RewardTrainingSettings(epochs: 6, stopAccuracy: 0.85, stopRule: .balancedAccuracy))
+        XCTAssertEqual(balanced.epochs, 6)
+        let measured = try XCTUnwrap(balanced.mean.balancedAccuracy)
+        XCTAssertLessThan(measured, 0.85)
+        XCTAssertLessThan(measured, balanced.mean.accuracy)
+    }
+
+    func testMinimumEpochsDelayTheStop() throws {
+        let report = try epochs(RewardTrainingSettings(epochs: 6, stopAccuracy: 0.85, minimumEpochs: 3))
+        XCTAssertEqual(report.epochs, 3)
+        XCTAssertThrowsError(try RewardTrainingSettings(minimumEpochs: 0).validate())
+    }
+
+    func testBalancedAccuracyIsTheMeanRecallOfThePresentClasses() {
+        var statistics = EpochStatistics()
+        statistics.classTotal = [8, 0, 2]
+        statistics.classCorrect = [8, 0, 1]
+        XCTAssertEqual(statistics.balancedAccuracy, (1 + 0.5) / 2)
+    }
+
+    func testOlderSettingsWithoutAStopRuleReadAsRbRLs() throws {
+        let json = #"{"epochs": 100, "batchSize": 128, "stopAccuracy": 0.97, "rowSplits": 2}"#
+        let settings = try JSONDecoder().decode(RewardTrainingSettings.self, from: Data(json.utf8))
+        XCTAssertEqual(settings, RewardTrainingSettings())
+    }
+}
