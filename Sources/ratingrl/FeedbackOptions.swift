@@ -33,6 +33,12 @@ struct FeedbackOptions: ParsableArguments {
                                discussion: "With a skewed rating histogram (e.g. nearly all class 0 early in walker-walk) plain accuracy passes 0.97 after one epoch."))
     var stopAccuracy = 0.97
 
+    @Option(help: "What the early stop reads: accuracy (RbRL) or balanced-accuracy (mean recall over the classes present).")
+    var stopRule = "accuracy"
+
+    @Option(help: "Reward-model epochs per round before the early stop may fire.")
+    var minRewardEpochs = 1
+
     @Option(help: "Query selection: uniform or disagreement (10x candidates, keep the highest ensemble std).")
     var query = "uniform"
 
@@ -58,6 +64,11 @@ struct FeedbackOptions: ParsableArguments {
         config.schedule = FeedbackSchedule(total: ratings, perRound: ratingsPerRound, interval: roundInterval, firstRound: firstRound)
         config.training.epochs = rewardEpochs
         config.training.stopAccuracy = stopAccuracy
+        guard let rule = RewardTrainingSettings.StopRule(rawValue: stopRule) else {
+            throw ValidationFailure(message: "--stop-rule must be one of \(RewardTrainingSettings.StopRule.allCases.map(\.rawValue).joined(separator: ", ")), got '\(stopRule)'")
+        }
+        config.training.stopRule = rule
+        config.training.minimumEpochs = minRewardEpochs
         config.unsupervisedSteps = unsupervisedSteps
         switch query {
         case "uniform": config.querySelection = .uniform
