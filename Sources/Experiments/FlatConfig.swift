@@ -34,6 +34,7 @@ enum JSONValue: Decodable {
     case null
     case bool(Bool)
     case integer(Int64)
+    case unsigned(UInt64)
     case number(Double)
     case string(String)
     case array([JSONValue])
@@ -44,6 +45,7 @@ enum JSONValue: Decodable {
         if container.decodeNil() { self = .null }
         else if let value = try? container.decode(Bool.self) { self = .bool(value) }
         else if let value = try? container.decode(Int64.self) { self = .integer(value) }
+        else if let value = try? container.decode(UInt64.self) { self = .unsigned(value) }
         else if let value = try? container.decode(Double.self) { self = .number(value) }
         else if let value = try? container.decode(String.self) { self = .string(value) }
         else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
@@ -56,6 +58,7 @@ enum JSONValue: Decodable {
         case .null: return nil
         case .bool(let value): return value ? "true" : "false"
         case .integer(let value): return String(value)
+        case .unsigned(let value): return String(value)
         case .number(let value):
             return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
         case .string(let value): return value
@@ -83,5 +86,4 @@ enum JSONValue: Decodable {
         default: return false
         }
     }
-
 }
