@@ -88,19 +88,39 @@ def method_rank(method):
     return METHODS.index(method) if method in METHODS else len(METHODS)
 
 
-def colour(method):
-    if method in COLOURS:
-        return COLOURS[method]
-    others = sorted({m for m in COLOURS_SEEN if m not in COLOURS})
-    return EXTRA_COLOURS[others.index(method) % len(EXTRA_COLOURS)]
+class Styles:
+    """Fixed colour per method; a method run in several variants (say two
+    values of α) gets one line style (and bar hatch) per variant, and only
+    then the variant in its label."""
 
+    LINES = ["-", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
+    HATCHES = ["", "///", "...", "xxx", "\\\\\\"]
 
-COLOURS_SEEN = set()
+    def __init__(self, frame):
+        methods = sorted(frame["method"].unique(), key=lambda m: (method_rank(m), m))
+        others = [m for m in methods if m not in COLOURS]
+        self.colours = dict(COLOURS)
+        self.colours.update({m: EXTRA_COLOURS[i % len(EXTRA_COLOURS)] for i, m in enumerate(others)})
+        self.variants = {m: sorted(frame.loc[frame["method"] == m, "variant"].unique()) for m in methods}
 
+    def colour(self, method):
+        return self.colours.get(method, "#999999")
 
-def series_label(method, variant):
-    label = LABELS.get(method, method)
-    return f"{label} ({variant})" if isinstance(variant, str) and variant else label
+    def index(self, method, variant):
+        variants = self.variants.get(method, [variant])
+        return variants.index(variant) if variant in variants else 0
+
+    def line(self, method, variant):
+        # PPO, the reference, is dashed.
+        styles = ["--"] + self.LINES[1:] if method == "ppo" else self.LINES
+        return styles[self.index(method, variant) % len(styles)]
+
+    def hatch(self, method, variant):
+        return self.HATCHES[self.index(method, variant) % len(self.HATCHES)]
+
+    def label(self, method, variant):
+        text = LABELS.get(method, method)
+        return f"{text} ({variant})" if len(self.variants.get(method, [])) > 1 and variant else text
 
 
 def steps_text(value, _position=None):
@@ -147,8 +167,6 @@ def load(tables):
         note(f"{left_out} unfinished run(s) left out")
     if copies:
         note(f"{copies} copied run(s) (a seed repeated within a group) left out")
-    for frame in frames:
-        COLOURS_SEEN.update(frame["method"].unique())
     return frames
 
 
@@ -202,7 +220,8 @@ def legend_rows(labels):
 
 
 def save(figure, out, name, legend=None, caption=None):
-    """Lays out the panels above a shared legend (label → handle) and a
+    """Lays out the panels above a shared legend ((rank, method, variant) →
+    (label, handle)) and a
     caption line, then writes name.svg and name.png."""
     height = figure.get_figheight()
     bottom = 0.04
@@ -210,8 +229,10 @@ def save(figure, out, name, legend=None, caption=None):
         figure.text(0.5, bottom / height, caption, ha="center", va="bottom", fontsize=7, color="0.3")
         bottom += LINE + 0.02
     if legend:
-        labels = list(legend)
-        figure.legend([legend[label] for label in labels], labels, loc="lower center", ncol=min(len(labels), 3),
+        # Methods in their fixed order, whichever panel showed them first.
+        entries = [legend[key] for key in sorted(legend)]
+        labels = [label for label, _ in entries]
+        figure.legend([handle for _, handle in entries], labels, loc="lower center", ncol=min(len(labels), 3),
                       frameon=False, bbox_to_anchor=(0.5, bottom / height), borderaxespad=0)
         bottom += LINE * legend_rows(labels) + 0.06
     figure.tight_layout(rect=(0, bottom / height if bottom > 0.04 else 0, 1, 1))
@@ -221,7 +242,7 @@ def save(figure, out, name, legend=None, caption=None):
     note(f"wrote {out / name}.svg and .png")
 
 
-def learning_curves(runs, out):
+def learning_curves(runs, out, styles):
     if runs.empty:
         note("no evaluations of finished runs: skipped fig2_learning_curves")
         return
@@ -236,11 +257,11 @@ def learning_curves(runs, out):
             curve = rows[(rows["method"] == method) & (rows["variant"] == variant)]
             stats = curve.groupby("env_steps")["mean_return"].agg(["mean", "std", "count"]).reset_index()
             se = (stats["std"] / np.sqrt(stats["count"])).fillna(0.0)
-            style = "--" if method == "ppo" else "-"
-            (line,) = axis.plot(stats["env_steps"], stats["mean"], style, color=colour(method))
-            axis.fill_between(stats["env_steps"], stats["mean"] - se, stats["mean"] + se, color=colour(method),
+            (line,) = axis.plot(stats["env_steps"], stats["mean"], linestyle=styles.line(method, variant),
+                                color=styles.colour(method))
+            axis.fill_between(stats["env_steps"], stats["mean"] - se, stats["mean"] + se, color=styles.colour(method),
                               alpha=0.2, linewidth=0)
-            legend_entries.setdefault(series_label(method, variant), line)
+            legend_entries.setdefault((method_rank(method), method, variant), (styles.label(method, variant), line))
         axis.set_title(panel_title(task, classes))
         axis.set_xlabel("environment steps")
         axis.set_ylabel("true return")
@@ -257,7 +278,7 @@ def final_returns(runs):
     return last.rename(columns={"mean_return": "final_return"})
 
 
-def final_return_bars(runs, out):
+def final_return_bars(runs, out, styles):
     finals = final_returns(runs)
     if finals.empty:
         note("no finished runs: skipped fig3_final_returns")
@@ -270,13 +291,14 @@ def final_return_bars(runs, out):
         for position, (method, variant) in enumerate(keys):
             values = rows.loc[(rows["method"] == method) & (rows["variant"] == variant), "final_return"].to_numpy()
             mean, se = mean_and_se(values)
-            axis.bar(position, mean, width=0.65, color=colour(method), alpha=0.85,
+            axis.bar(position, mean, width=0.65, color=styles.colour(method), alpha=0.85,
+                     hatch=styles.hatch(method, variant), edgecolor="white", linewidth=0,
                      yerr=se if len(values) > 1 else None, capsize=2.5, error_kw={"linewidth": 0.8})
             jitter = np.linspace(-0.12, 0.12, len(values)) if len(values) > 1 else [0.0]
             axis.scatter(position + np.asarray(jitter), values, s=6, color="white", edgecolors="black",
                          linewidths=0.5, zorder=3)
         axis.set_xticks(range(len(keys)))
-        axis.set_xticklabels([series_label(m, v).replace(" (true reward)", "\n(true reward)") for m, v in keys],
+        axis.set_xticklabels([styles.label(m, v).replace(" (true reward)", "\n(true reward)") for m, v in keys],
                              rotation=0 if len(keys) <= 4 else 30, ha="center" if len(keys) <= 4 else "right")
         axis.set_title(panel_title(task, classes))
         axis.set_ylabel("final true return")
@@ -297,12 +319,12 @@ def score_matrix(finals, method, variant, tasks):
     return np.stack([column[:runs] for column in columns], axis=1)
 
 
-def interval_rows(axis, entries, xlabel):
+def interval_rows(axis, entries, xlabel, styles):
     """Horizontal intervals, one row per entry: (label, method, point, low, high)."""
     for position, (label, method, point, low, high) in enumerate(entries):
-        axis.plot([low, high], [position, position], color=colour(method), linewidth=5, alpha=0.4,
+        axis.plot([low, high], [position, position], color=styles.colour(method), linewidth=5, alpha=0.4,
                   solid_capstyle="butt")
-        axis.plot([point], [position], "|", color=colour(method), markersize=10, markeredgewidth=1.6)
+        axis.plot([point], [position], "|", color=styles.colour(method), markersize=10, markeredgewidth=1.6)
     axis.set_yticks(range(len(entries)))
     axis.set_yticklabels([entry[0] for entry in entries])
     axis.set_ylim(len(entries) - 0.5, -0.5)
@@ -312,29 +334,43 @@ def interval_rows(axis, entries, xlabel):
     axis.tick_params(axis="y", length=0)
 
 
-def aggregate_panels(rows, classes, reps, random):
+def aggregate_panels(rows, classes, reps, random, styles):
     """What one n's pair of panels shows, or a reason there is nothing to show."""
     keys = series_of(rows)
     task_sets = {key: set(rows.loc[(rows["method"] == key[0]) & (rows["variant"] == key[1]), "task"]) for key in keys}
-    tasks = sorted(set.intersection(*task_sets.values())) if task_sets else []
     where = classes_text(classes) or "all runs"
-    for key, present in task_sets.items():
-        if tasks and set(tasks) != present:
-            note(f"aggregate, {where}: {series_label(*key)}'s runs on {', '.join(sorted(present - set(tasks)))} "
-                 "left out so that every method covers the same tasks")
+    # Every method is scored on the same tasks: all tasks of the rating
+    # methods (PPO is only the reference), if some methods cover them all (the
+    # others are left out), else the tasks all share.
+    rating = [key for key in keys if key[0] != "ppo"]
+    all_tasks = set.union(*(task_sets[key] for key in rating)) if rating else set(rows["task"])
+    complete = [key for key in keys if task_sets[key] >= all_tasks]
+    if complete:
+        tasks = sorted(all_tasks)
+        for key in keys:
+            if key not in complete:
+                note(f"aggregate, {where}: {styles.label(*key)} left out: it has runs on "
+                     f"{', '.join(sorted(task_sets[key]))} only, not on every task")
+        keys = complete
+    else:
+        tasks = sorted(set.intersection(*task_sets.values())) if task_sets else []
+        for key in keys:
+            if tasks and task_sets[key] != set(tasks):
+                note(f"aggregate, {where}: {styles.label(*key)}'s runs on "
+                     f"{', '.join(sorted(task_sets[key] - set(tasks)))} left out so that every method has the same tasks")
     if not tasks:
         return None, f"no task has finished runs of every method ({where})"
     scores = {key: score_matrix(rows, *key, tasks) for key in keys}
-    point, interval = rly.get_interval_estimates({series_label(*k): v for k, v in scores.items()},
+    point, interval = rly.get_interval_estimates({styles.label(*k): v for k, v in scores.items()},
                                                  lambda x: np.array([metrics.aggregate_iqm(x)]),
                                                  reps=reps, random_state=random)
-    iqm = [(series_label(*key), key[0], point[series_label(*key)][0], *interval[series_label(*key)][:, 0])
+    iqm = [(styles.label(*key), key[0], point[styles.label(*key)][0], *interval[styles.label(*key)][:, 0])
            for key in keys]
     improvement, missing = [], None
     baseline = [key for key in keys if key[0] == "rbrl"]
     rivals = [key for key in keys if key[0] not in ("ppo", "rbrl")]
     if baseline and rivals:
-        pairs = {f"{series_label(*key)} > {series_label(*baseline[0])}": (scores[key], scores[baseline[0]])
+        pairs = {f"{styles.label(*key)} > {styles.label(*baseline[0])}": (scores[key], scores[baseline[0]])
                  for key in rivals}
         point, interval = rly.get_interval_estimates(pairs, metrics.probability_of_improvement, reps=reps,
                                                      random_state=random)
@@ -347,7 +383,7 @@ def aggregate_panels(rows, classes, reps, random):
     return (tasks, runs_per_task, iqm, improvement, missing), None
 
 
-def aggregate(runs, out, reps):
+def aggregate(runs, out, reps, styles):
     """IQM over tasks of normalised final returns (rliable, stratified bootstrap),
     and P(X > rbrl), for each n; panels stacked to fit one paper column."""
     finals = final_returns(runs)
@@ -358,7 +394,7 @@ def aggregate(runs, out, reps):
     sections = []
     for classes in sorted(finals[CLASSES].dropna().unique()) or [np.nan]:
         rows = finals if pd.isna(classes) else finals[(finals[CLASSES] == classes) | finals[CLASSES].isna()]
-        content, reason = aggregate_panels(rows, classes, reps, random)
+        content, reason = aggregate_panels(rows, classes, reps, random, styles)
         if content is None:
             note(f"aggregate: {reason}")
         else:
@@ -368,7 +404,7 @@ def aggregate(runs, out, reps):
         return
     heights = []
     for _, (_, _, iqm, improvement, _) in sections:
-        heights += [0.75 + 0.22 * len(iqm), 0.75 + 0.22 * max(len(improvement), 1)]
+        heights += [0.75 + 0.22 * len(iqm), 0.75 + 0.22 * len(improvement) if improvement else 0.3]
     figure, axes = plt.subplots(len(heights), 1, figsize=(PANEL_WIDTH, sum(heights) + 0.2),
                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
     axes = axes[:, 0]
@@ -376,13 +412,15 @@ def aggregate(runs, out, reps):
         iqm_axis, improvement_axis = axes[2 * index], axes[2 * index + 1]
         suffix = f", {classes_text(classes)}" if classes_text(classes) else ""
         runs_text = f"{runs_per_task[0]}" + (f"–{runs_per_task[-1]}" if len(runs_per_task) > 1 else "")
-        caveat = "\n(under 5 runs per task: CIs unreliable)" if runs_per_task[0] < 5 else ""
-        interval_rows(iqm_axis, iqm, "IQM of final return / 1000")
+        caveat = ("\n(1 run per task: no interval)" if runs_per_task[0] < 2
+                  else "\n(under 5 runs per task: CIs unreliable)" if runs_per_task[0] < 5 else "")
+        interval_rows(iqm_axis, iqm, "IQM of final return / 1000", styles)
+        iqm_axis.set_xlim(left=min(0.0, min(entry[3] for entry in iqm)))
         iqm_axis.set_title(f"IQM{suffix}: {len(tasks)} task{'s' if len(tasks) != 1 else ''} × {runs_text} "
                            f"run{'s' if runs_per_task[-1] > 1 else ''} each\n95% stratified-bootstrap CI{caveat}",
                            fontsize=7)
         if improvement:
-            interval_rows(improvement_axis, improvement, "probability of improvement")
+            interval_rows(improvement_axis, improvement, "probability of improvement", styles)
             improvement_axis.axvline(0.5, color="0.5", linewidth=0.6, linestyle=":")
             improvement_axis.set_xlim(0, 1)
             improvement_axis.set_title(f"P(X > RbRL){suffix}, 95% CI", fontsize=7)
@@ -393,9 +431,9 @@ def aggregate(runs, out, reps):
     save(figure, out, "aggregate_iqm")
 
 
-def feedback_rounds(feedback, out):
+def feedback_rounds(feedback, out, styles):
     if feedback.empty:
-        note("no feedback rounds of finished runs (no rating-method runs): skipped feedback_rounds")
+        note("no feedback rounds of finished rating-method runs: skipped feedback_rounds")
         return
     panels = panels_of(feedback)
     measures = [
@@ -417,10 +455,11 @@ def feedback_rounds(feedback, out):
                 curve = shown[(shown["method"] == method) & (shown["variant"] == variant)]
                 stats = curve.groupby("ratings")[measure].agg(["mean", "std", "count"]).reset_index()
                 se = (stats["std"] / np.sqrt(stats["count"])).fillna(0.0)
-                (line,) = axis.plot(stats["ratings"], stats["mean"], "-o", color=colour(method), markersize=2.5)
-                axis.fill_between(stats["ratings"], stats["mean"] - se, stats["mean"] + se, color=colour(method),
+                (line,) = axis.plot(stats["ratings"], stats["mean"], marker="o", color=styles.colour(method),
+                                    linestyle=styles.line(method, variant), markersize=2.5)
+                axis.fill_between(stats["ratings"], stats["mean"] - se, stats["mean"] + se, color=styles.colour(method),
                                   alpha=0.2, linewidth=0)
-                legend_entries.setdefault(series_label(method, variant), line)
+                legend_entries.setdefault((method_rank(method), method, variant), (styles.label(method, variant), line))
             if shown.empty:
                 axis.text(0.5, 0.5, "no method here\nlearns this weight", ha="center", va="center",
                           transform=axis.transAxes, color="0.35")
@@ -451,10 +490,11 @@ def main():
             sys.exit(f"plot.py: no {name} in {arguments.tables}; run `ratingrl plot ROOT --out DIR` to write it")
     arguments.out.mkdir(parents=True, exist_ok=True)
     runs, feedback = load(arguments.tables)
-    learning_curves(runs, arguments.out)
-    final_return_bars(runs, arguments.out)
-    aggregate(runs, arguments.out, arguments.reps)
-    feedback_rounds(feedback, arguments.out)
+    styles = Styles(pd.concat([runs[["method", "variant"]], feedback[["method", "variant"]]]))
+    learning_curves(runs, arguments.out, styles)
+    final_return_bars(runs, arguments.out, styles)
+    aggregate(runs, arguments.out, arguments.reps, styles)
+    feedback_rounds(feedback, arguments.out, styles)
 
 
 if __name__ == "__main__":
