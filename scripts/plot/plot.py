@@ -32,7 +32,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from rliable import library as rly  # noqa: E402
 from rliable import metrics  # noqa: E402
 
@@ -416,6 +416,7 @@ def aggregate(runs, out, reps, styles):
                   else "\n(under 5 runs per task: CIs unreliable)" if runs_per_task[0] < 5 else "")
         interval_rows(iqm_axis, iqm, "IQM of final return / 1000", styles)
         iqm_axis.set_xlim(left=min(0.0, min(entry[3] for entry in iqm)))
+        iqm_axis.xaxis.set_major_locator(MaxNLocator(nbins=5))
         iqm_axis.set_title(f"IQM{suffix}: {len(tasks)} task{'s' if len(tasks) != 1 else ''} × {runs_text} "
                            f"run{'s' if runs_per_task[-1] > 1 else ''} each\n95% stratified-bootstrap CI{caveat}",
                            fontsize=7)
@@ -443,7 +444,7 @@ def feedback_rounds(feedback, out, styles):
     ]
     width = 2.35
     figure, axes = plt.subplots(len(panels), len(measures), figsize=(width * len(measures), 1.9 * len(panels)
-                                                                       + LINE * legend_rows(series_of(feedback)) + 0.2),
+                                                                       + LINE * (legend_rows(series_of(feedback)) + 1) + 0.2),
                                 squeeze=False)
     legend_entries = {}
     for row, (task, classes) in enumerate(panels):
@@ -476,7 +477,8 @@ def feedback_rounds(feedback, out, styles):
                 high = shown[measure].max() if not shown.empty else start
                 axis.set_ylim(0, 1.15 * max(high, start))
             axis.grid(True, linewidth=0.3, alpha=0.5)
-    save(figure, out, "feedback_rounds", legend_entries)
+    save(figure, out, "feedback_rounds", legend_entries,
+         caption=f"lines: mean, bands: ± standard error over {seeds_text(feedback)}; dotted: the weight at s = 0")
 
 
 def main():
