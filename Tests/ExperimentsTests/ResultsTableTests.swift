@@ -115,6 +115,39 @@ final class ResultsTableTests: XCTestCase {
         XCTAssertTrue(table.warnings.isEmpty, "\(table.warnings)")
     }
 
+    func testTidyTablesListEveryEvaluationAndMarkCopiesAndUnfinishedRuns() throws {
+        let root = try writeFixture()
+        let evaluations = "env_steps,mean_return,std_return,episodes\n500,1.5,0.5,10\n1000,10,1,10\n"
+        for run in ["a/ours/n4/seed0", "copy/of/seed0", "a/ours/n4/seed2", "b/ours/n4/seed0"] {
+            try evaluations.write(toFile: "\(root)/\(run)/evaluations.csv", atomically: true, encoding: .utf8)
+        }
+        let tables = TidyTables(catalog: try RunCatalog(root: root))
+        let lines = tables.runs.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = lines[0]
+        let rows = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+        XCTAssertEqual(tables.runRows, 8)
+        XCTAssertEqual(rows.count, 8)
+        XCTAssertEqual(rows.map { $0["run"]! }, ["a/ours/n4/seed0", "a/ours/n4/seed0", "a/ours/n4/seed2", "a/ours/n4/seed2",
+                                                 "b/ours/n4/seed0", "b/ours/n4/seed0", "copy/of/seed0", "copy/of/seed0"])
+        XCTAssertEqual(rows.map { $0["env_steps"]! }, Array(repeating: ["500", "1000"], count: 4).flatMap { $0 })
+        XCTAssertEqual(rows[0]["mean_return"], "1.5")
+        XCTAssertEqual(rows[0]["finished"], "true")
+        XCTAssertEqual(rows[2]["finished"], "false")
+        XCTAssertEqual(rows[6]["duplicate_of"], "a/ours/n4/seed0")
+        XCTAssertEqual(rows[6]["group"], rows[0]["group"], "a copy belongs to its original's group")
+        XCTAssertEqual(rows[2]["group"], rows[0]["group"], "an unfinished seed too")
+        XCTAssertNotEqual(rows[4]["group"], rows[0]["group"])
+        XCTAssertEqual(rows[4]["variant"], "steps=2000")
+        XCTAssertEqual(rows[0]["variant"], "steps=1000")
+        XCTAssertEqual(rows[0]["feedback.classes"], "4")
+        XCTAssertEqual(rows[0]["ppo.hiddenSizes"], "64x64")
+        // The runs without evaluations.csv (ppo, n2, seed1) are named; no feedback.jsonl means no feedback rows.
+        XCTAssertEqual(tables.warnings.count, 3, "\(tables.warnings)")
+        XCTAssertTrue(tables.warnings.contains("cannot read a/ppo/seed0/evaluations.csv"), "\(tables.warnings)")
+        XCTAssertEqual(tables.feedbackRows, 0)
+        XCTAssertEqual(tables.feedback.split(separator: "\n").count, 1)
+    }
+
     func testFlatConfigSpellsValuesAsTheyWereWritten() throws {
         let json = #"{"a": {"b": 1, "c": 0.0003, "d": [256, 256], "e": {}, "f": null, "g": true, "h": "x,y"}, "seed": 18446744073709551615}"#
         let flat = try FlatConfig(json: Data(json.utf8))
