@@ -20,7 +20,7 @@ BLAS_CORE := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo SkylakeX
 RUN_ENV := $(if $(BLAS_CORE),OPENBLAS_CORETYPE=$(BLAS_CORE))
 endif
 
-.PHONY: all deps models build release run test bench bench-ppo clean help
+.PHONY: all deps models build release run test bench bench-ppo clean help plot-deps
 
 all: build
 
@@ -31,6 +31,7 @@ help:
 	@echo "make bench-ppo  our PPO vs Stable-Baselines3 PPO, side by side"
 	@echo "make models  fetch the DeepMind Control Suite XML models into models/"
 	@echo "make deps    install the Debian packages the build needs"
+	@echo "make plot-deps  the Python environment `ratingrl plot` draws with ($(PLOT_VENV))"
 
 deps:
 	@missing=""; \
@@ -56,7 +57,7 @@ release: deps
 run: release models
 	$(RUN_ENV) $(RELEASE_BIN) train --task cartpole-balance --method ours --classes 4 --preset quick --steps 500000 --seed 0 --out runs/make-run --overwrite
 
-test: deps models
+test: deps models plot-deps
 	$(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing
 
 bench: release models
@@ -68,6 +69,29 @@ bench: release models
 # on first use), same hyperparameters, same run; then the paper preset's cost.
 bench-ppo: release models
 	$(RUN_ENV) scripts/bench-ppo.sh
+
+# `ratingrl plot` draws with matplotlib (Debian's) and rliable (PyPI) in a venv
+# that sees Debian's scientific packages. The stamp makes a second run instant;
+# it is redone when the pinned requirements change.
+PLOT_VENV := .venv-plot
+PLOT_STAMP := $(PLOT_VENV)/.installed
+PLOT_APT_PACKAGES := python3 python3-venv python3-pip python3-matplotlib python3-numpy python3-scipy \
+	python3-pandas python3-seaborn python3-statsmodels python3-absl fonts-dejavu-core
+
+plot-deps: $(PLOT_STAMP)
+
+$(PLOT_STAMP): scripts/plot/requirements.txt
+	@missing=""; \
+	for p in $(PLOT_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [[ -n "$$missing" ]]; then \
+		echo "make plot-deps: installing$$missing"; \
+		sudo=""; [[ $$(id -u) -ne 0 ]] && sudo="sudo"; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	[[ -x $(PLOT_VENV)/bin/python ]] || /usr/bin/python3 -m venv --system-site-packages $(PLOT_VENV)
+	$(PLOT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/plot/requirements.txt
+	$(PLOT_VENV)/bin/python -c "import matplotlib, rliable.library, rliable.metrics"
+	touch $@
 
 clean:
 	rm -rf .build

@@ -1,14 +1,18 @@
 import Foundation
-import RewardLearning
 
-/// Final returns of finished runs, grouped by task and method, with the mean
-/// and standard error across seeds.
+/// Final returns of finished runs, one row per group of runs that share their
+/// whole configuration but the seed (see `RunGrouping`), with the mean and
+/// standard error across seeds. Unfinished runs are listed apart; a seed
+/// repeated within a group (a copied run) is counted once and warned about.
 public struct ResultsTable: Sendable {
     public struct Row: Sendable {
-        public let task: String
-        public let method: String
-        /// The group's runs, by seed.
-        public let runs: [TrainingSummary]
+        /// The row's value in each of the table's columns (nil: the run has no such field).
+        public let values: [String?]
+        /// The group's finished runs, by seed, each seed once.
+        public let records: [RunRecord]
+        public var runs: [TrainingSummary] { records.compactMap(\.summary) }
+        public var task: String { records[0].task }
+        public var method: String { records[0].method }
         public var returns: [Double] { runs.map(\.finalEvalReturn) }
         public var mean: Double { Self.mean(returns) }
         /// Sample standard deviation / √n; 0 for a single run.
@@ -27,43 +31,91 @@ public struct ResultsTable: Sendable {
         static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
     }
 
+    public let grouping: RunGrouping
     public let rows: [Row]
+    /// Runs that have a config.json but no summary.json yet, by path.
+    public let unfinished: [RunRecord]
+    /// Unreadable run folders and repeated seeds, one sentence each.
+    public let warnings: [String]
 
     /// The order methods are listed in; others follow alphabetically.
-    public static let methodOrder = ["ppo"] + RewardLoss.allCases.map(\.rawValue)
+    public static let methodOrder = RunGrouping.methodOrder
 
-    /// Reads every `summary.json` below `folder` (runs still in progress have none).
-    public init(folder: String) throws {
-        guard let enumerator = FileManager.default.enumerator(atPath: folder) else {
-            throw RunError("cannot read \(folder)")
+    /// Groups the finished runs of a catalog.
+    public init(catalog: RunCatalog) {
+        let finished = catalog.runs.filter(\.finished)
+        let grouping = RunGrouping(runs: finished)
+        let (groups, duplicates) = grouping.groups(finished)
+        self.grouping = grouping
+        rows = groups.map { Row(values: grouping.values(of: $0[0]), records: $0) }
+        unfinished = catalog.runs.filter { !$0.finished }
+        warnings = catalog.warnings + duplicates.map { duplicate, original in
+            "\(duplicate.path) repeats seed \(duplicate.seed) of \(original.path) with the same configuration; counted once"
         }
-        var groups: [String: [TrainingSummary]] = [:]
-        for case let path as String in enumerator where path.hasSuffix("summary.json") {
-            let url = URL(fileURLWithPath: folder).appendingPathComponent(path)
-            let summary: TrainingSummary
-            do { summary = try JSONDecoder().decode(TrainingSummary.self, from: Data(contentsOf: url)) } catch {
-                throw RunError("\(url.path) is not a run summary: \(error.localizedDescription)")
-            }
-            groups[summary.task + "\u{0}" + summary.method, default: []].append(summary)
-        }
-        func rank(_ method: String) -> Int { Self.methodOrder.firstIndex(of: method) ?? Self.methodOrder.count }
-        rows = groups.values.map { runs in
-            Row(task: runs[0].task, method: runs[0].method, runs: runs.sorted { $0.seed < $1.seed })
-        }.sorted { ($0.task, rank($0.method), $0.method) < ($1.task, rank($1.method), $1.method) }
     }
 
-    /// A Markdown table: task, method, runs, mean ± standard error, the
-    /// return of each seed and the mean held-out Spearman correlation.
+    /// Reads every run below `folder`.
+    public init(folder: String) throws {
+        self.init(catalog: try RunCatalog(root: folder))
+    }
+
+    static func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
+
+    /// A Markdown table: the group's columns, runs, mean ± standard error, the
+    /// return of each seed and the mean held-out Spearman correlation; then
+    /// the settings all runs share and the unfinished runs.
     public var markdown: String {
-        var lines = ["| task | method | runs | final return (mean ± s.e.) | per seed | held-out Spearman |",
-                     "|---|---|---|---|---|---|"]
+        let labels = grouping.columns.map(\.label)
+            + ["runs", "final return (mean ± s.e.)", "per seed", "held-out Spearman"]
+        var lines = ["| " + labels.joined(separator: " | ") + " |",
+                     "|" + String(repeating: "---|", count: labels.count)]
         for row in rows {
-            let seeds = row.runs.map { "\($0.seed): " + String(format: "%.1f", $0.finalEvalReturn) }
-            let spearman = row.meanSpearman.map { String(format: "%.2f", $0) } ?? "–"
-            lines.append("| \(row.task) | \(row.method) | \(row.runs.count) | "
-                         + String(format: "%.1f ± %.1f", row.mean, row.standardError)
-                         + " | \(seeds.joined(separator: ", ")) | \(spearman) |")
+            let seeds = row.runs.map { "\($0.seed): " + Self.format($0.finalEvalReturn) }
+            let cells = row.values.map { $0 ?? "–" } + [
+                "\(row.runs.count)", Self.format(row.mean) + " ± " + Self.format(row.standardError),
+                seeds.joined(separator: ", "), row.meanSpearman.map { Self.format($0, 2) } ?? "–",
+            ]
+            lines.append("| " + cells.joined(separator: " | ") + " |")
+        }
+        if !grouping.shared.isEmpty {
+            lines.append("")
+            lines.append("Same for every run: " + grouping.shared.map { "\($0.column.label) \($0.value)" }.joined(separator: ", ") + ".")
+        }
+        if !unfinished.isEmpty {
+            lines.append("")
+            lines.append("Unfinished (no summary.json):")
+            for run in unfinished { lines.append("- \(run.path) (\(run.task) \(run.method) seed \(run.seed))") }
         }
         return lines.joined(separator: "\n")
     }
+
+    /// The same table as CSV: one column per configuration key path, then
+    /// runs, mean, standard_error, seeds and returns (space-separated, in the
+    /// same order) and spearman (empty when no run reports one).
+    public var csv: String {
+        let header = grouping.columns.map(\.key) + ["runs", "mean", "standard_error", "seeds", "returns", "spearman"]
+        var lines = [CSVText.line(header)]
+        for row in rows {
+            let cells = row.values.map { $0 ?? "" } + [
+                "\(row.runs.count)", "\(row.mean)", "\(row.standardError)",
+                row.runs.map { "\($0.seed)" }.joined(separator: " "),
+                row.returns.map { "\($0)" }.joined(separator: " "),
+                row.meanSpearman.map { "\($0)" } ?? "",
+            ]
+            lines.append(CSVText.line(cells))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Quoting for CSV fields (RFC 4180).
+public enum CSVText {
+    /// The field, quoted if it holds a comma, quote or line break.
+    public static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// One CSV line (without its line break).
+    public static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") }
 }

@@ -1,20 +1,47 @@
 import ArgumentParser
 import Experiments
+import Foundation
 
 struct SummarizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summarize",
-        abstract: "Tabulate final evaluation returns of finished runs (mean ± standard error across seeds).")
+        abstract: "Tabulate final evaluation returns of finished runs (mean ± standard error across seeds).",
+        discussion: """
+            Runs are grouped by every config.json field that differs between them except the seed \
+            and fields that cannot change results (workers, checkpoint spacing). Warnings (unreadable \
+            run folders, a seed repeated within a group, counted once) go to standard error; \
+            unfinished runs are listed after the Markdown table.
+            """)
 
-    @Argument(help: "Folder holding run folders (searched recursively for summary.json).")
+    enum Format: String, ExpressibleByArgument, CaseIterable { case markdown, csv }
+
+    @Argument(help: "Folder holding run folders (searched recursively for config.json and summary.json).")
     var folder: String
+
+    @Option(help: "Output format: markdown or csv.")
+    var format: Format = .markdown
 
     func run() throws {
         let table: ResultsTable
         do { table = try ResultsTable(folder: folder) } catch let error as RunError {
             throw ValidationFailure(message: error.description)
         }
-        guard !table.rows.isEmpty else { throw ValidationFailure(message: "no finished runs (summary.json) under \(folder)") }
-        print(table.markdown)
+        for warning in table.warnings { printError("warning: " + warning) }
+        guard !table.rows.isEmpty else {
+            throw ValidationFailure(message: "no finished runs (summary.json) under \(folder)"
+                                    + (table.unfinished.isEmpty ? "" : "; \(table.unfinished.count) unfinished"))
+        }
+        switch format {
+        case .markdown:
+            print(table.markdown)
+        case .csv:
+            print(table.csv, terminator: "")
+            for run in table.unfinished { printError("unfinished: \(run.path) (no summary.json)") }
+        }
     }
+}
+
+/// Writes one line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
 }

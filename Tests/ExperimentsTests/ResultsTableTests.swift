@@ -1,5 +1,7 @@
 import Experiments
 import Foundation
+import PPO
+import RewardLearning
 import XCTest
 
 final class ResultsTableTests: XCTestCase {
@@ -10,50 +12,147 @@ final class ResultsTableTests: XCTestCase {
         return path
     }
 
-    /// Writes a summary.json as `ratingrl train` does (snake_case keys).
-    func writeSummary(in root: String, task: String, method: String, seed: Int, finalReturn: Double,
-                      spearman: Double? = nil) throws {
-        let dir = "\(root)/\(task)/\(method)/seed\(seed)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    /// A configuration as `ratingrl train` resolves it.
+    func config(task: String = "cartpole-balance", method: String, steps: Int, classes: Int = 4, seed: UInt64,
+                workers: Int = 2) -> TrainingConfig {
+        let feedback = method == "ppo" ? nil
+            : FeedbackConfig(task: task, loss: RewardLoss(rawValue: method)!, classes: classes)
+        return TrainingConfig(task: task, method: method, totalSteps: steps, seed: seed, preset: "quick",
+                              ppo: PPOConfig.preset("quick", task: task)!, workers: workers, feedback: feedback)
+    }
+
+    /// Writes a run folder as `ratingrl train` does: config.json, and
+    /// summary.json (snake_case keys) when `finalReturn` is given.
+    func writeRun(_ config: TrainingConfig, at path: String, finalReturn: Double?, spearman: Double? = nil) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(config).write(to: URL(fileURLWithPath: path + "/config.json"))
+        guard let finalReturn else { return }
         var json = """
-        {"task": "\(task)", "method": "\(method)", "seed": \(seed), "final_eval_return": \(finalReturn),
-         "final_eval_std": 1, "env_steps": 1000, "wall_seconds": 2, "updates": 1, "physics_failures": 0
+        {"task": "\(config.task)", "method": "\(config.method)", "seed": \(config.seed), "final_eval_return": \(finalReturn),
+         "final_eval_std": 1, "env_steps": \(config.totalSteps), "wall_seconds": 2, "updates": 1, "physics_failures": 0
         """
         if let spearman { json += ", \"final_spearman\": \(spearman)" }
         json += "}"
-        try json.write(toFile: dir + "/summary.json", atomically: true, encoding: .utf8)
+        try json.write(toFile: path + "/summary.json", atomically: true, encoding: .utf8)
     }
 
-    func testGroupsBySeedWithMeanStandardErrorAndMethodOrder() throws {
+    /// Two step counts, two class counts, PPO, a copied run, an unfinished
+    /// run, a run with another worker count, and two unreadable folders.
+    func writeFixture() throws -> String {
         let root = try folder()
-        try writeSummary(in: root, task: "cartpole-balance", method: "ours", seed: 1, finalReturn: 30, spearman: 0.5)
-        try writeSummary(in: root, task: "cartpole-balance", method: "ours", seed: 0, finalReturn: 10, spearman: 0.9)
-        try writeSummary(in: root, task: "cartpole-balance", method: "ppo", seed: 0, finalReturn: 7)
-        try writeSummary(in: root, task: "cartpole-balance", method: "rbrl", seed: 2, finalReturn: 5, spearman: 0.1)
-        // A run in progress has no summary.json and is not counted.
-        try FileManager.default.createDirectory(atPath: root + "/cartpole-balance/rbrl/seed3",
-                                                withIntermediateDirectories: true)
+        try writeRun(config(method: "ours", steps: 1000, seed: 0), at: root + "/a/ours/n4/seed0", finalReturn: 10, spearman: 0.9)
+        try writeRun(config(method: "ours", steps: 1000, seed: 1, workers: 1), at: root + "/a/ours/n4/seed1",
+                     finalReturn: 30, spearman: 0.5)
+        try writeRun(config(method: "ours", steps: 1000, seed: 0), at: root + "/copy/of/seed0", finalReturn: 10, spearman: 0.9)
+        try writeRun(config(method: "ours", steps: 2000, seed: 0), at: root + "/b/ours/n4/seed0", finalReturn: 50)
+        try writeRun(config(method: "ours", steps: 1000, classes: 2, seed: 0), at: root + "/a/ours/n2/seed0", finalReturn: 20)
+        try writeRun(config(method: "ppo", steps: 1000, seed: 0), at: root + "/a/ppo/seed0", finalReturn: 7)
+        try writeRun(config(method: "ours", steps: 1000, seed: 2), at: root + "/a/ours/n4/seed2", finalReturn: nil)
+        try FileManager.default.createDirectory(atPath: root + "/broken", withIntermediateDirectories: true)
+        try "{not json".write(toFile: root + "/broken/config.json", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: root + "/orphan", withIntermediateDirectories: true)
+        try "{}".write(toFile: root + "/orphan/summary.json", atomically: true, encoding: .utf8)
+        return root
+    }
 
-        let table = try ResultsTable(folder: root)
-        XCTAssertEqual(table.rows.map(\.method), ["ppo", "rbrl", "ours"])
+    func testGroupsByEveryDifferingFieldWithMeanStandardErrorAndMethodOrder() throws {
+        let table = try ResultsTable(folder: try writeFixture())
+        XCTAssertEqual(table.grouping.columns.map(\.label), ["task", "method", "classes", "steps"])
+        XCTAssertEqual(table.rows.map { $0.values.map { $0 ?? "–" } }, [
+            ["cartpole-balance", "ppo", "–", "1000"],
+            ["cartpole-balance", "ours", "2", "1000"],
+            ["cartpole-balance", "ours", "4", "1000"],
+            ["cartpole-balance", "ours", "4", "2000"],
+        ])
         let ours = table.rows[2]
-        XCTAssertEqual(ours.runs.map(\.seed), [0, 1])
+        XCTAssertEqual(ours.runs.map(\.seed), [0, 1], "the copy is counted once; workers do not split the group")
+        XCTAssertEqual(ours.records.map(\.path), ["a/ours/n4/seed0", "a/ours/n4/seed1"])
         XCTAssertEqual(ours.mean, 20)
         XCTAssertEqual(ours.standardError, 10, accuracy: 1e-12)  // sd √200 / √2
         XCTAssertEqual(ours.meanSpearman!, 0.7, accuracy: 1e-12)
         XCTAssertNil(table.rows[0].meanSpearman)
         XCTAssertEqual(table.rows[1].standardError, 0)
-        XCTAssertTrue(table.markdown.contains("| cartpole-balance | ours | 2 | 20.0 ± 10.0 | 0: 10.0, 1: 30.0 | 0.70 |"),
-                      table.markdown)
-        XCTAssertTrue(table.markdown.contains("| cartpole-balance | ppo | 1 | 7.0 ± 0.0 | 0: 7.0 | – |"), table.markdown)
+
+        let markdown = table.markdown
+        XCTAssertTrue(markdown.hasPrefix("| task | method | classes | steps | runs | final return (mean ± s.e.) | per seed | held-out Spearman |"),
+                      markdown)
+        XCTAssertTrue(markdown.contains("| cartpole-balance | ours | 4 | 1000 | 2 | 20.0 ± 10.0 | 0: 10.0, 1: 30.0 | 0.70 |"), markdown)
+        XCTAssertTrue(markdown.contains("| cartpole-balance | ppo | – | 1000 | 1 | 7.0 ± 0.0 | 0: 7.0 | – |"), markdown)
+        XCTAssertTrue(markdown.contains("Same for every run: preset quick, α 0.1."), markdown)
+        XCTAssertTrue(markdown.hasSuffix("Unfinished (no summary.json):\n- a/ours/n4/seed2 (cartpole-balance ours seed 2)"), markdown)
+
+        XCTAssertEqual(table.unfinished.map(\.path), ["a/ours/n4/seed2"])
+        XCTAssertEqual(table.warnings.count, 3, "\(table.warnings)")
+        XCTAssertTrue(table.warnings.contains { $0.hasPrefix("skipped broken: config.json is unreadable (not valid JSON") },
+                      "\(table.warnings)")
+        XCTAssertTrue(table.warnings.contains("skipped orphan: summary.json without config.json"), "\(table.warnings)")
+        XCTAssertTrue(table.warnings.contains("copy/of/seed0 repeats seed 0 of a/ours/n4/seed0 with the same configuration; counted once"),
+                      "\(table.warnings)")
     }
 
-    func testMalformedSummaryIsNamed() throws {
+    func testCSVHasKeyPathColumnsAndOneLinePerGroup() throws {
+        let table = try ResultsTable(folder: try writeFixture())
+        let lines = table.csv.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 5)
+        XCTAssertEqual(lines[0], "task,method,feedback.classes,totalSteps,runs,mean,standard_error,seeds,returns,spearman")
+        XCTAssertEqual(lines[1], "cartpole-balance,ppo,,1000,1,7.0,0.0,0,7.0,")
+        XCTAssertEqual(lines[3], "cartpole-balance,ours,4,1000,2,20.0,10.0,0 1,10.0 30.0,0.7")
+    }
+
+    func testAFieldOutsideTheHeadlineBecomesAColumnOnlyWhenItSplitsGroups() throws {
         let root = try folder()
-        try FileManager.default.createDirectory(atPath: root + "/x", withIntermediateDirectories: true)
-        try "{not json".write(toFile: root + "/x/summary.json", atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try ResultsTable(folder: root)) { error in
-            XCTAssertTrue("\(error)".contains("x/summary.json"), "\(error)")
+        var fast = config(method: "ours", steps: 1000, seed: 0)
+        fast.ppo.learningRate = 1e-3
+        try writeRun(fast, at: root + "/fast", finalReturn: 1)
+        try writeRun(config(method: "ours", steps: 1000, seed: 0), at: root + "/default", finalReturn: 2)
+        try writeRun(config(method: "ppo", steps: 1000, seed: 0), at: root + "/ppo", finalReturn: 3)
+        let table = try ResultsTable(folder: root)
+        // The reward loss and every feedback field follow from the method and stay out.
+        XCTAssertEqual(table.grouping.columns.map(\.key), ["task", "method", "ppo.learningRate"])
+        XCTAssertEqual(table.rows.map(\.mean), [3, 2, 1])
+        XCTAssertTrue(table.warnings.isEmpty, "\(table.warnings)")
+    }
+
+    func testTidyTablesListEveryEvaluationAndMarkCopiesAndUnfinishedRuns() throws {
+        let root = try writeFixture()
+        let evaluations = "env_steps,mean_return,std_return,episodes\n500,1.5,0.5,10\n1000,10,1,10\n"
+        for run in ["a/ours/n4/seed0", "copy/of/seed0", "a/ours/n4/seed2", "b/ours/n4/seed0"] {
+            try evaluations.write(toFile: "\(root)/\(run)/evaluations.csv", atomically: true, encoding: .utf8)
         }
+        let tables = TidyTables(catalog: try RunCatalog(root: root))
+        let lines = tables.runs.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = lines[0]
+        let rows = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+        XCTAssertEqual(tables.runRows, 8)
+        XCTAssertEqual(rows.count, 8)
+        XCTAssertEqual(rows.map { $0["run"]! }, ["a/ours/n4/seed0", "a/ours/n4/seed0", "a/ours/n4/seed2", "a/ours/n4/seed2",
+                                                 "b/ours/n4/seed0", "b/ours/n4/seed0", "copy/of/seed0", "copy/of/seed0"])
+        XCTAssertEqual(rows.map { $0["env_steps"]! }, Array(repeating: ["500", "1000"], count: 4).flatMap { $0 })
+        XCTAssertEqual(rows[0]["mean_return"], "1.5")
+        XCTAssertEqual(rows[0]["finished"], "true")
+        XCTAssertEqual(rows[2]["finished"], "false")
+        XCTAssertEqual(rows[6]["duplicate_of"], "a/ours/n4/seed0")
+        XCTAssertEqual(rows[6]["group"], rows[0]["group"], "a copy belongs to its original's group")
+        XCTAssertEqual(rows[2]["group"], rows[0]["group"], "an unfinished seed too")
+        XCTAssertNotEqual(rows[4]["group"], rows[0]["group"])
+        XCTAssertEqual(rows[4]["variant"], "steps=2000")
+        XCTAssertEqual(rows[0]["variant"], "steps=1000")
+        XCTAssertEqual(rows[0]["feedback.classes"], "4")
+        XCTAssertEqual(rows[0]["ppo.hiddenSizes"], "64x64")
+        // The runs without evaluations.csv (ppo, n2, seed1) are named; no feedback.jsonl means no feedback rows.
+        XCTAssertEqual(tables.warnings.count, 3, "\(tables.warnings)")
+        XCTAssertTrue(tables.warnings.contains("cannot read a/ppo/seed0/evaluations.csv"), "\(tables.warnings)")
+        XCTAssertEqual(tables.feedbackRows, 0)
+        XCTAssertEqual(tables.feedback.split(separator: "\n").count, 1)
+    }
+
+    func testFlatConfigSpellsValuesAsTheyWereWritten() throws {
+        let json = #"{"a": {"b": 1, "c": 0.0003, "d": [256, 256], "e": {}, "f": null, "g": true, "h": "x,y"}, "seed": 18446744073709551615}"#
+        let flat = try FlatConfig(json: Data(json.utf8))
+        XCTAssertEqual(flat.values, ["a.b": "1", "a.c": "0.0003", "a.d": "256x256", "a.e": "{}", "a.g": "true", "a.h": "x,y",
+                                     "seed": "18446744073709551615"])
+        XCTAssertThrowsError(try FlatConfig(json: Data("[1]".utf8)))
     }
 }

@@ -1,0 +1,168 @@
+import Foundation
+import RewardLearning
+
+/// One run folder found below a results root: its flattened configuration and,
+/// once it has finished, its summary.
+public struct RunRecord: Sendable {
+    /// The folder relative to the root ("." for the root itself).
+    public let path: String
+    /// The folder as a usable path (the root joined with `path`).
+    public let folder: String
+    public let config: FlatConfig
+    /// Present only when the run finished (it wrote `summary.json`).
+    public let summary: TrainingSummary?
+
+    public var finished: Bool { summary != nil }
+    public var task: String { config["task"] ?? "" }
+    public var method: String { config["method"] ?? "" }
+    /// The seed as written in config.json.
+    public var seed: String { config["seed"] ?? "" }
+
+    public init(path: String, folder: String, config: FlatConfig, summary: TrainingSummary?) {
+        self.path = path; self.folder = folder; self.config = config; self.summary = summary
+    }
+}
+
+/// Every run folder below a root: a folder holding `config.json` (written when
+/// a run starts) and, if it finished, `summary.json`. Folders that cannot be
+/// read are reported in `warnings` and left out rather than stopping the scan.
+public struct RunCatalog: Sendable {
+    public let root: String
+    /// Readable runs, by path (numbers in paths compare as numbers).
+    public let runs: [RunRecord]
+    /// One sentence per run folder that was left out, naming it and why.
+    public let warnings: [String]
+
+    /// Scans `root` recursively. Throws only when `root` itself cannot be read.
+    public init(root: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue,
+              let enumerator = FileManager.default.enumerator(atPath: root) else {
+            throw RunError("cannot read \(root): not a folder")
+        }
+        var folders = Set<String>()
+        for case let path as String in enumerator {
+            let name = (path as NSString).lastPathComponent
+            if name == "config.json" || name == "summary.json" {
+                let parent = (path as NSString).deletingLastPathComponent
+                folders.insert(parent.isEmpty ? "." : parent)
+            }
+        }
+        var runs: [RunRecord] = [], warnings: [String] = []
+        for path in folders.sorted(by: Self.pathOrder) {
+            do { runs.append(try Self.read(root: root, path: path)) } catch {
+                warnings.append("skipped \(path): \(error)")
+            }
+        }
+        self.root = root
+        self.runs = runs
+        self.warnings = warnings
+    }
+
+    /// Paths in natural order: "seed2" before "seed10".
+    static func pathOrder(_ a: String, _ b: String) -> Bool {
+        a.compare(b, options: [.numeric]) == .orderedAscending
+    }
+
+    static func read(root: String, path: String) throws -> RunRecord {
+        let folder = path == "." ? root : root + "/" + path
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: folder + "/config.json") else {
+            throw RunError("summary.json without config.json")
+        }
+        let config: FlatConfig
+        do { config = try FlatConfig(json: Data(contentsOf: URL(fileURLWithPath: folder + "/config.json"))) } catch {
+            throw RunError("config.json is unreadable (\(describe(error)))")
+        }
+        for key in ["task", "method", "seed"] where config[key] == nil {
+            throw RunError("config.json has no \(key)")
+        }
+        var summary: TrainingSummary?
+        if manager.fileExists(atPath: folder + "/summary.json") {
+            do {
+                summary = try JSONDecoder().decode(TrainingSummary.self,
+                                                   from: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json")))
+            } catch {
+                throw RunError("summary.json is unreadable (\(describe(error)))")
+            }
+            if let summary, summary.task != config["task"] || summary.method != config["method"]
+                || String(summary.seed) != config["seed"] {
+                throw RunError("summary.json (\(summary.task) \(summary.method) seed \(summary.seed)) disagrees with config.json")
+            }
+        }
+        return RunRecord(path: path, folder: folder, config: config, summary: summary)
+    }
+
+    /// A short description of a decoding or file error.
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context): return "not valid JSON: \(context.debugDescription)"
+        case DecodingError.keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "wrong value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case let error as RunError: return error.description
+        default: return error.localizedDescription
+        }
+    }
+}
+
+/// One row of a run's `evaluations.csv`.
+public struct EvaluationPoint: Sendable, Equatable {
+    public var envSteps: Int
+    public var meanReturn: Double
+    public var stdReturn: Double
+    public var episodes: Int
+}
+
+/// One line of a run's `feedback.jsonl`.
+public struct FeedbackEntry: Sendable, Decodable {
+    /// Environment steps when the round ran (rounds due before the first
+    /// finished episode all run once it has finished).
+    public var envSteps: Int
+    public var report: TrainingReport
+    enum CodingKeys: String, CodingKey {
+        case envSteps = "env_steps"
+        case report
+    }
+}
+
+extension RunRecord {
+    /// The run's evaluations, in file order (empty before the first).
+    public func evaluations() throws -> [EvaluationPoint] {
+        let path = folder + "/evaluations.csv"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw RunError("cannot read \(self.path)/evaluations.csv")
+        }
+        let lines = text.split(whereSeparator: \.isNewline).map(String.init)
+        guard let header = lines.first?.split(separator: ",").map(String.init) else { return [] }
+        let names = ["env_steps", "mean_return", "std_return", "episodes"]
+        let columns = names.compactMap { header.firstIndex(of: $0) }
+        guard columns.count == names.count else {
+            throw RunError("\(self.path)/evaluations.csv lacks one of the columns \(names.joined(separator: ", "))")
+        }
+        return try lines.dropFirst().enumerated().map { index, line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == header.count, let steps = Int(fields[columns[0]]),
+                  let mean = Double(fields[columns[1]]), let std = Double(fields[columns[2]]),
+                  let episodes = Int(fields[columns[3]]) else {
+                throw RunError("\(self.path)/evaluations.csv line \(index + 2) is malformed")
+            }
+            return EvaluationPoint(envSteps: steps, meanReturn: mean, stdReturn: std, episodes: episodes)
+        }
+    }
+
+    /// The run's feedback rounds; empty for a run without `feedback.jsonl` (PPO).
+    public func feedbackRounds() throws -> [FeedbackEntry] {
+        let path = folder + "/feedback.jsonl"
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw RunError("cannot read \(self.path)/feedback.jsonl")
+        }
+        let decoder = JSONDecoder()
+        return try text.split(whereSeparator: \.isNewline).enumerated().map { index, line in
+            do { return try decoder.decode(FeedbackEntry.self, from: Data(line.utf8)) } catch {
+                throw RunError("\(self.path)/feedback.jsonl line \(index + 1): \(RunCatalog.describe(error))")
+            }
+        }
+    }
+}
