@@ -125,7 +125,8 @@ extension RewardEnsemble {
             let accuracy = members.reduce(0) { $0 + $1.lastEpoch.accuracy } / Double(members.count)
             let balanced = members.reduce(0) { $0 + $1.lastEpoch.balancedAccuracy } / Double(members.count)
             try afterEpoch(epochs, settings.stopRule == .accuracy ? accuracy : balanced)
-            if settings.stops(afterEpochs: epochs, accuracy: accuracy, balancedAccuracy: balanced) {
+            if settings.stops(afterEpochs: epochs, accuracy: accuracy, balancedAccuracy: balanced,
+                              classesPresent: histogram.filter { $0 > 0 }.count) {
                 stoppedEarly = true
                 break
             }

@@ -6,7 +6,10 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
         /// segments in one class (walker early on) pass 0.97 after one epoch.
         case accuracy
         /// The mean over the classes present of each class's recall, which
-        /// predicting the majority class everywhere cannot raise above 1/(classes present).
+        /// predicting the majority class everywhere cannot raise above
+        /// 1/(classes present); with a single class present it never stops
+        /// early (every segment is trivially "right", and nothing certifies
+        /// that the model has learned anything).
         case balancedAccuracy = "balanced-accuracy"
     }
 
@@ -51,9 +54,14 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
                   minimumEpochs: try c.decodeIfPresent(Int.self, forKey: .minimumEpochs) ?? 1)
     }
 
-    /// Whether training stops after `epochs` epochs that reached these accuracies.
-    public func stops(afterEpochs epochs: Int, accuracy: Double, balancedAccuracy: Double) -> Bool {
-        epochs >= minimumEpochs && (stopRule == .accuracy ? accuracy : balancedAccuracy) > stopAccuracy
+    /// Whether training stops after `epochs` epochs that reached these
+    /// accuracies on a buffer holding `classesPresent` distinct ratings.
+    public func stops(afterEpochs epochs: Int, accuracy: Double, balancedAccuracy: Double, classesPresent: Int) -> Bool {
+        guard epochs >= minimumEpochs else { return false }
+        switch stopRule {
+        case .accuracy: return accuracy > stopAccuracy
+        case .balancedAccuracy: return classesPresent >= 2 && balancedAccuracy > stopAccuracy
+        }
     }
 
     /// Throws `RewardLearningError.invalidSetting` for an unusable value.

@@ -34,6 +34,14 @@ final class StopRuleTests: XCTestCase {
         XCTAssertLessThan(measured, balanced.mean.accuracy)
     }
 
+    func testASingleRatedClassNeverStopsTheBalancedRuleEarly() {
+        let balanced = RewardTrainingSettings(stopRule: .balancedAccuracy)
+        XCTAssertFalse(balanced.stops(afterEpochs: 1, accuracy: 1, balancedAccuracy: 1, classesPresent: 1))
+        XCTAssertTrue(balanced.stops(afterEpochs: 1, accuracy: 1, balancedAccuracy: 0.98, classesPresent: 2))
+        XCTAssertTrue(RewardTrainingSettings().stops(afterEpochs: 1, accuracy: 1, balancedAccuracy: 1, classesPresent: 1),
+                      "RbRL's rule stops on a single class")
+    }
+
     func testMinimumEpochsDelayTheStop() throws {
         let report = try epochs(RewardTrainingSettings(epochs: 6, stopAccuracy: 0.85, minimumEpochs: 3))
         XCTAssertEqual(report.epochs, 3)
