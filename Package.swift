@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // Debian's libmujoco-dev (MuJoCo 2.2.2); no pkg-config file is shipped.
@@ -25,7 +26,8 @@ let package = Package(
         .target(name: "PPO", dependencies: ["Control", "NeuralNet", "Randomness"]),
         .target(name: "Ratings", dependencies: ["Randomness"]),
         .target(name: "RewardLearning", dependencies: ["NeuralNet", "Ratings", "Randomness"]),
-        .target(name: "Experiments", dependencies: ["Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning"]),
+        .target(name: "Experiments", dependencies: ["Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning",
+                                                   .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "rewardbench", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness"]),
         .executableTarget(name: "nnbench", dependencies: ["NeuralNet", "COpenBLAS", "Randomness"]),
         .target(name: "Control", dependencies: ["MuJoCo", "Randomness"]),
