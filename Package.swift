@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "RatingRL",
     products: [
-        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments"]),
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep"]),
         .executable(name: "ratingrl", targets: ["ratingrl"]),
     ],
     dependencies: [
@@ -28,11 +28,13 @@ let package = Package(
         .target(name: "RewardLearning", dependencies: ["NeuralNet", "Ratings", "Randomness"]),
         .target(name: "Experiments", dependencies: ["Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning",
                                                    .product(name: "Yams", package: "Yams")]),
+        // Sweeps: grids of runs, each a child `ratingrl train` process.
+        .target(name: "Sweep", dependencies: ["Experiments", "PPO"]),
         .executableTarget(name: "rewardbench", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness"]),
         .executableTarget(name: "nnbench", dependencies: ["NeuralNet", "COpenBLAS", "Randomness"]),
         .target(name: "Control", dependencies: ["MuJoCo", "Randomness"]),
         .executableTarget(name: "ratingrl", dependencies: [
-            "Control", "PPO", "Experiments", "Ratings", "RewardLearning",
+            "Control", "PPO", "Experiments", "Ratings", "RewardLearning", "Sweep",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
@@ -42,6 +44,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "PPO", "Control", "RewardLearning", "NeuralNet"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Experiments"]),
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
