@@ -25,10 +25,15 @@ public struct RunTimeEstimate: Sendable {
     /// (rewardbench: about 0.9 ms per 32 rows).
     public static let rewardSecondsPerStep = 2.8e-5
 
-    /// What the numbers rest on, for messages.
-    public static let basis = "PPO speeds measured per task and preset on one core; reward training as if every round ran all its epochs"
+    /// Seconds to start a run (process, models, networks), measured on small runs.
+    public static let startSeconds = 3.0
+    /// Evaluation steps (deterministic policy, no updates) cost this share of a training step.
+    public static let evaluationStepShare = 0.3
 
-    /// Seconds of PPO (collection, updates, evaluations).
+    /// What the numbers rest on, for messages.
+    public static let basis = "PPO speeds measured per task and preset on an unloaded core; reward training as if every round ran all its epochs"
+
+    /// Seconds of PPO (start-up, collection, updates, evaluations).
     public let ppoSeconds: Double
     /// Seconds of reward-model training (0 for ppo).
     public let rewardSeconds: Double
@@ -37,7 +42,9 @@ public struct RunTimeEstimate: Sendable {
     public init(_ config: TrainingConfig) {
         let steps = Double(config.updates * config.ppo.rolloutSize)
         let speed = Self.stepsPerSecond[config.preset]?[config.task] ?? Self.fallbackStepsPerSecond
-        ppoSeconds = steps / speed
+        let evaluations = config.evaluationInterval > 0 ? config.updates * config.ppo.rolloutSize / config.evaluationInterval : 1
+        let evaluationSteps = Double(max(1, evaluations) * config.evaluationEpisodes * RunPlanNotes.episodeSteps)
+        ppoSeconds = Self.startSeconds + (steps + evaluationSteps * Self.evaluationStepShare) / speed
         guard config.method != "ppo", let feedback = config.feedback else { rewardSeconds = 0; return }
         let schedule = feedback.schedule
         var stepEpochs = 0.0
