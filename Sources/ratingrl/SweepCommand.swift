@@ -27,7 +27,8 @@ struct SweepCommand: ParsableCommand {
           feedback: {training: {stopAccuracy: [0.97, 1]}}
         For fields that are lists themselves (ppo.hiddenSizes) an axis is a
         list of lists. Rating settings do not apply to ppo: its runs drop them
-        and run once per task, seed and other axis, not once per n.
+        and run once per task, seed and other axis, not once per n. Every
+        run's configuration is checked before any starts.
 
         Each run trains in ROOT/TASK/METHOD/nCLASSES/[AXES/]seedSEED (no
         nCLASSES for ppo; AXES names the other axes' values, e.g.
@@ -37,8 +38,12 @@ struct SweepCommand: ParsableCommand {
         skipped; one with config.json but no summary.json was interrupted and
         continues with `ratingrl train --resume`; a failed run (failed.json:
         exit code and last log lines) is retried by the next sweep. The grid
-        is saved as ROOT/sweep.json. Ctrl-C (SIGINT) or SIGTERM stops the
-        running children (they checkpoint) and exits 130 or 143.
+        is saved as ROOT/sweep.json; a run folder holding another run than
+        the grid asks for stops the sweep before it starts. Ctrl-C (SIGINT)
+        or SIGTERM stops the running children (they checkpoint) and exits
+        130 or 143. Times in --dry-run are estimates from speeds measured on
+        one unloaded core, reward training counted as if no round stopped
+        early.
 
         Built-in grids: paper (6 tasks × n = 2..6 × 6 methods × 10 seeds,
         4M steps, paper preset: 1,560 runs, ppo counted once per task and

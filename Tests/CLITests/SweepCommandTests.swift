@@ -112,11 +112,19 @@ extension CommandLineTests {
         XCTAssert(outcome.output.contains("1560 runs to train: about"), String(outcome.output.suffix(400)))
     }
 
-    /// SIGINT to a sweep stops its child and leaves the run resumable; with
-    /// `train --resume` (the run-state work), a rerun finishes it.
-    func testInterruptedSweepStopsItsChildrenAndARerunResumes() throws {
-        let grid = try tinyGrid(seeds: [1], steps: 2048 * 40, extra: "checkpointInterval: 2048")
+    func testSIGTERMStopsTheSweepWith143() throws {
+        let grid = try tinyGrid(seeds: [1], steps: 2048 * 40)
         let root = temporaryFolder()
+        let (process, folder) = try startSweep(grid: grid, root: root)
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 143)
+        XCTAssertFalse(fileExists(folder + "/summary.json"))
+        XCTAssertFalse(fileExists(folder + "/failed.json"))
+    }
+
+    /// Starts a one-job sweep and returns once its run has written two progress rows.
+    func startSweep(grid: String, root: String) throws -> (Process, String) {
         let process = Process()
         process.executableURL = Bundle.main.bundleURL.appendingPathComponent("ratingrl")
         process.arguments = ["sweep", grid, "--out", root, "--jobs", "1"]
@@ -129,8 +137,17 @@ extension CommandLineTests {
         while Date() < deadline {
             let rows = (try? String(contentsOfFile: folder + "/progress.csv", encoding: .utf8))?.split(separator: "\n").count ?? 0
             if rows >= 3 { break }
-            usleep(100_000)
+            usleep(50_000)
         }
+        return (process, folder)
+    }
+
+    /// SIGINT to a sweep stops its child and leaves the run resumable; with
+    /// `train --resume` (the run-state work), a rerun finishes it.
+    func testInterruptedSweepStopsItsChildrenAndARerunResumes() throws {
+        let grid = try tinyGrid(seeds: [1], steps: 2048 * 40, extra: "checkpointInterval: 2048")
+        let root = temporaryFolder()
+        let (process, folder) = try startSweep(grid: grid, root: root)
         process.interrupt()  // SIGINT
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 130)

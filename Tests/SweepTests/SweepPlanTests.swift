@@ -90,3 +90,26 @@ final class SweepPlanTests: XCTestCase {
         XCTAssertGreaterThan(RunTimeEstimate(paper.config).seconds, RunTimeEstimate(quick.config).seconds)
     }
 }
+
+/// The commands a sweep gives its children.
+final class SweepRunnerTests: XCTestCase {
+    func testNewRunsStartFromTheirRequestAndStartedOnesResume() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rrl-sweep-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
+        let grid = try SweepGrid(try ConfigValue.parse("tasks: [cartpole-balance]\nseeds: [1, 2]\nsteps: 10", name: "g"), name: "g")
+        let plan = try SweepPlan(grid: grid, root: root)
+        let runner = SweepRunner(plan: plan, executable: "/bin/ratingrl", jobs: 2, extraArguments: ["--models", "/m"],
+                                 environment: ["OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "4"],
+                                 output: { _ in })
+        XCTAssertEqual(runner.environment, ["OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "1"])
+        let first = root + "/cartpole-balance/ppo/seed1"
+        XCTAssertEqual(runner.command(for: plan.runs[0]),
+                       ["/bin/ratingrl", "train", "--config", first + "/request.json", "--out", first, "--quiet", "--models", "/m"])
+        let second = root + "/cartpole-balance/ppo/seed2"
+        try FileManager.default.createDirectory(atPath: second, withIntermediateDirectories: true)
+        try "{}".write(toFile: second + "/config.json", atomically: true, encoding: .utf8)
+        XCTAssertEqual(runner.command(for: plan.runs[1]),
+                       ["/bin/ratingrl", "train", "--resume", second, "--quiet", "--models", "/m"])
+        XCTAssertEqual(plan.state(of: plan.runs[1]), .interrupted)
+    }
+}
