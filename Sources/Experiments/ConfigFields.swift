@@ -30,7 +30,7 @@ public enum ConfigFields {
         feedback.noise.boltzmannBeta = 1
         let config = TrainingConfig(task: "cartpole-balance", method: "ours", totalSteps: 1, seed: 0, preset: "quick",
                                     ppo: .quick, feedback: feedback)
-        // swiftlint:disable:next force_try
+        // Encoding these plain values cannot fail.
         let tree = try! ConfigValue(encoding: config)
         let disagreement = try! ConfigValue(encoding: QuerySelection.disagreement(candidateFactor: 10))
         let uniform = try! ConfigValue(encoding: QuerySelection.uniform)
@@ -51,8 +51,8 @@ public enum ConfigFields {
     /// Normalises a file's tree: shorthands become their fields, and a query
     /// selection given by name (`uniform`, `disagreement`) becomes its object.
     /// Throws for an unknown field (naming its path and the fields allowed
-    /// there) or a field given twice (once by shorthand). `allowList` permits a
-    /// list of values where one value is expected (grid axes).
+    /// there) or a field given twice (once by shorthand). `allowLists` permits
+    /// a list of values where one value is expected (grid axes).
     public static func normalize(_ tree: ConfigValue, name: String, allowLists: Bool = false) throws -> ConfigValue {
         guard var fields = tree.fields else {
             throw ConfigError("\(name) must hold an object of fields (e.g. task: cartpole-balance), got \(tree.kind)")

@@ -64,7 +64,7 @@ public struct SweepRunner {
 
     /// Runs every unfinished run; returns when all have ended or, after a
     /// signal, when the running ones have stopped.
-    public func run(signals: SignalWatch) throws -> Outcome {
+    public func run(signals: SignalWatch) -> Outcome {
         var queue = plan.runs.filter { plan.state(of: $0) != .finished }
         var outcome = Outcome()
         outcome.finished = plan.runs.count - queue.count
@@ -95,7 +95,7 @@ public struct SweepRunner {
                     let child = try ChildProcess(command: command, environment: environment, logPath: folder + "/train.log")
                     running.append(Running(run: run, child: child, started: Date()))
                 } catch {
-                    try recordFailure(of: run, exitCode: nil, signal: nil, command: command(for: run), reason: "\(error)")
+                    recordFailure(of: run, exitCode: nil, signal: nil, command: command(for: run), reason: "\(error)")
                     outcome.failed += 1
                     output("FAILED \(run.folder): \(error)")
                 }
@@ -121,7 +121,7 @@ public struct SweepRunner {
                     case .exited(let code): (code, nil)
                     case .signaled(let signal): (nil, signal)
                     }
-                    let record = try recordFailure(of: entry.run, exitCode: code, signal: signal, command: entry.child.command,
+                    let record = recordFailure(of: entry.run, exitCode: code, signal: signal, command: entry.child.command,
                                                    reason: code == 0 ? "exited without writing summary.json" : nil)
                     outcome.failed += 1
                     output("FAILED \(entry.run.folder) after \(elapsed) (\(record.summary)); see \(folder)/train.log")
@@ -143,15 +143,19 @@ public struct SweepRunner {
         return outcome
     }
 
+    /// Writes the run's failed.json; a record that cannot be written is said
+    /// on the output rather than stopping the sweep (its children still run).
     @discardableResult
     private func recordFailure(of run: SweepRun, exitCode: Int32?, signal: Int32?, command: [String],
-                               reason: String?) throws -> FailureRecord {
+                               reason: String?) -> FailureRecord {
         let folder = plan.path(of: run)
         var lines = SweepFiles.lastLines(of: folder + "/train.log", count: 20)
         if let reason { lines.append(reason) }
         let record = FailureRecord(exitCode: exitCode, signal: signal, command: command, lastLines: lines,
                                    time: Date().timeIntervalSince1970)
-        try SweepFiles.writeJSON(record, to: folder + "/" + FailureRecord.fileName)
+        do { try SweepFiles.writeJSON(record, to: folder + "/" + FailureRecord.fileName) } catch {
+            output("cannot record the failure of \(run.folder): \(error)")
+        }
         return record
     }
 

@@ -122,7 +122,7 @@ struct SweepCommand: ParsableCommand {
                                  output: output, progressLine: terminal ? rewrite : nil)
         let toRun = plan.runs.filter { plan.state(of: $0) != .finished }.count
         print("sweep: \(plan.runs.count) runs in \(out), \(plan.runs.count - toRun) already finished; training \(toRun), \(jobs) at a time")
-        let outcome = try sweepErrors { try runner.run(signals: SignalWatch()) }
+        let outcome = runner.run(signals: SignalWatch())
         if terminal { print("") }
         print("sweep: \(outcome.finished) finished, \(outcome.failed) failed, \(outcome.unfinished) unfinished"
               + (outcome.failed > 0 ? " (failed runs have failed.json; a rerun retries them)" : ""))

@@ -74,6 +74,17 @@ final class SweepGridTests: XCTestCase {
         ])
     }
 
+    func testAxesSharingAFieldNameAreNamedByTheirPath() throws {
+        let runs = try grid("""
+            task: cartpole-balance
+            method: rbrl
+            steps: 10
+            ppo: {learningRate: [0.001]}
+            feedback: {rewardModel: {learningRate: [0.0001]}}
+            """).runs()
+        XCTAssertEqual(runs.map(\.folder), ["cartpole-balance/rbrl/n4/feedback.rewardModel.learningRate0.0001-ppo.learningRate0.001/seed0"])
+    }
+
     func testNamesAreStableAcrossReadings() throws {
         let text = "seeds: [3, 1]\nmethods: [ours, ppo]\ntasks: [walker-walk, cartpole-balance]\nsteps: 100\nquery: [uniform, disagreement]"
         let first = try grid(text).runs().map(\.folder)
