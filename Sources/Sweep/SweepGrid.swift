@@ -48,7 +48,10 @@ public struct SweepGrid: Sendable, Equatable {
     /// Reads a grid, checking every field name (unknown fields and empty
     /// lists are errors). `name` is used in messages.
     public init(_ tree: ConfigValue, name: String) throws {
-        let normalized = try ConfigFields.normalize(tree, name: name, allowLists: true)
+        // Read back from JSON, so a grid gives the same runs as its saved copy
+        // (JSON writes a whole 1.0 as 1).
+        let normalized = try JSONDecoder().decode(
+            ConfigValue.self, from: JSONEncoder().encode(try ConfigFields.normalize(tree, name: name, allowLists: true)))
         var axes: [(path: [String], values: [ConfigValue])] = []
         func collect(_ value: ConfigValue, _ path: [String]) {
             switch value {

@@ -72,6 +72,12 @@ final class SweepPlanTests: XCTestCase {
         try plan.saveGrid()
         let loaded = try SweepPlan.load(root: root)
         XCTAssertEqual(loaded.runs, plan.runs)
+        // Whole numbers written as 1.0 name the same folders once saved as JSON.
+        let text = "tasks: [cartpole-balance]\nmethods: [ours]\nsteps: 10\nstopAccuracy: [0.97, 1.0]"
+        let reals = try SweepPlan(grid: SweepGrid(try ConfigValue.parse(text, name: "g"), name: "g"), root: root + "/r")
+        try reals.saveGrid()
+        XCTAssertEqual(try SweepPlan.load(root: root + "/r").runs.map(\.folder), reals.runs.map(\.folder))
+        XCTAssertEqual(reals.runs.map(\.folder).last, "cartpole-balance/ours/n4/stopAccuracy1/seed0")
         XCTAssertThrowsError(try SweepPlan.load(root: root + "/nothing")) { error in
             XCTAssert("\(error)".contains("holds no sweep"), "\(error)")
         }
