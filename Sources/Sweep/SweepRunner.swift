@@ -9,7 +9,7 @@ import Glibc
 /// that wrote a config.json with `--resume`. A failing run is recorded in its
 /// failed.json and does not stop the others. SIGINT or SIGTERM is forwarded
 /// to the children (which checkpoint), and the sweep waits for them.
-public struct SweepRunner {
+public struct SweepRunner: Sendable {
     /// How a sweep ended.
     public struct Outcome: Sendable, Equatable {
         public var finished = 0
@@ -18,6 +18,10 @@ public struct SweepRunner {
         public var unfinished = 0
         /// The signal that stopped the sweep, if one did.
         public var stoppedBy: Int32?
+
+        public init(finished: Int = 0, failed: Int = 0, unfinished: Int = 0, stoppedBy: Int32? = nil) {
+            self.finished = finished; self.failed = failed; self.unfinished = unfinished; self.stoppedBy = stoppedBy
+        }
     }
 
     public let plan: SweepPlan
@@ -195,7 +199,10 @@ public final class SignalWatch: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
     private let queue = DispatchQueue(label: "sweep.signals")
 
+    private let watched: [Int32]
+
     public init(signals: [Int32] = [SIGINT, SIGTERM]) {
+        watched = signals
         for number in signals {
             Glibc.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
@@ -208,6 +215,12 @@ public final class SignalWatch: @unchecked Sendable {
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Stops catching: the signals get their default handling again.
+    deinit {
+        for source in sources { source.cancel() }
+        for number in watched { Glibc.signal(number, SIG_DFL) }
     }
 
     /// The last signal received, if any.
