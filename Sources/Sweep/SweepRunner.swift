@@ -60,6 +60,17 @@ public struct SweepRunner: Sendable {
         return [executable, "train", "--config", folder + "/request.json", "--out", folder, "--quiet"] + extraArguments
     }
 
+    /// The order runs start in: seed by seed (every run of the grid's first
+    /// seed, then of its second, ...), so a sweep stopped part-way leaves a
+    /// table balanced across tasks and methods; the grid's order within a seed.
+    public static func startOrder(_ runs: [SweepRun]) -> [SweepRun] {
+        var seedRank: [UInt64: Int] = [:]
+        for run in runs where seedRank[run.config.seed] == nil { seedRank[run.config.seed] = seedRank.count }
+        return runs.enumerated().sorted { a, b in
+            (seedRank[a.element.config.seed]!, a.offset) < (seedRank[b.element.config.seed]!, b.offset)
+        }.map(\.element)
+    }
+
     private struct Running {
         let run: SweepRun
         let child: ChildProcess
@@ -69,7 +80,7 @@ public struct SweepRunner: Sendable {
     /// Runs every unfinished run; returns when all have ended or, after a
     /// signal, when the running ones have stopped.
     public func run(signals: SignalWatch) -> Outcome {
-        var queue = plan.runs.filter { plan.state(of: $0) != .finished }
+        var queue = Self.startOrder(plan.runs).filter { plan.state(of: $0) != .finished }
         var outcome = Outcome()
         outcome.finished = plan.runs.count - queue.count
         var running: [Running] = []

@@ -34,7 +34,8 @@ struct SweepCommand: ParsableCommand {
         nCLASSES for ppo; AXES names the other axes' values, e.g.
         alpha0.01-stopAccuracy1) as a child `ratingrl train --config
         request.json --quiet` with workers 1 and one BLAS thread; its output
-        goes to train.log there. A run with summary.json is finished and
+        goes to train.log there. Runs start seed by seed, so a sweep stopped
+        part-way leaves a table balanced across tasks and methods. A run with summary.json is finished and
         skipped; one with config.json but no summary.json was interrupted and
         continues with `ratingrl train --resume`; a failed run (failed.json:
         exit code and last log lines) is retried by the next sweep. The grid

@@ -118,4 +118,15 @@ final class SweepRunnerTests: XCTestCase {
                        ["/bin/ratingrl", "train", "--resume", second, "--quiet", "--models", "/m"])
         XCTAssertEqual(plan.state(of: plan.runs[1]), .interrupted)
     }
+
+    func testRunsStartSeedBySeed() throws {
+        let text = "tasks: [cartpole-balance, walker-walk]\nmethods: [ppo, ours]\nseeds: [7, 3]\nsteps: 10"
+        let runs = try SweepGrid(try ConfigValue.parse(text, name: "g"), name: "g").runs()
+        XCTAssertEqual(runs.first?.folder, "cartpole-balance/ppo/seed7")
+        XCTAssertEqual(runs[1].folder, "cartpole-balance/ppo/seed3", "listed task by task")
+        XCTAssertEqual(SweepRunner.startOrder(runs).map(\.folder), [
+            "cartpole-balance/ppo/seed7", "cartpole-balance/ours/n4/seed7", "walker-walk/ppo/seed7", "walker-walk/ours/n4/seed7",
+            "cartpole-balance/ppo/seed3", "cartpole-balance/ours/n4/seed3", "walker-walk/ppo/seed3", "walker-walk/ours/n4/seed3",
+        ])
+    }
 }
