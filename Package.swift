@@ -4,11 +4,12 @@ import PackageDescription
 let package = Package(
     name: "RatingRL",
     products: [
-        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments"]),
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep"]),
         .executable(name: "ratingrl", targets: ["ratingrl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // Debian's libmujoco-dev (MuJoCo 2.2.2); no pkg-config file is shipped.
@@ -25,12 +26,15 @@ let package = Package(
         .target(name: "PPO", dependencies: ["Control", "NeuralNet", "Randomness"]),
         .target(name: "Ratings", dependencies: ["Randomness"]),
         .target(name: "RewardLearning", dependencies: ["NeuralNet", "Ratings", "Randomness"]),
-        .target(name: "Experiments", dependencies: ["Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning"]),
+        .target(name: "Experiments", dependencies: ["Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning",
+                                                   .product(name: "Yams", package: "Yams")]),
+        // Sweeps: grids of runs, each a child `ratingrl train` process.
+        .target(name: "Sweep", dependencies: ["Experiments", "PPO"]),
         .executableTarget(name: "rewardbench", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness"]),
         .executableTarget(name: "nnbench", dependencies: ["NeuralNet", "COpenBLAS", "Randomness"]),
         .target(name: "Control", dependencies: ["MuJoCo", "Randomness"]),
         .executableTarget(name: "ratingrl", dependencies: [
-            "Control", "PPO", "Experiments", "Ratings", "RewardLearning",
+            "Control", "PPO", "Experiments", "Ratings", "RewardLearning", "Sweep",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
@@ -40,6 +44,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "PPO", "Control", "RewardLearning", "NeuralNet"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Experiments"]),
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),

@@ -9,7 +9,7 @@ public struct RunDirectory: Sendable {
     public let path: String
 
     /// Every file or folder a run writes; `--overwrite` removes exactly these.
-    public static let runFiles = ["config.json", "progress.csv", "evaluations.csv", "checkpoint.weights", "summary.json",
+    public static let runFiles = [".lock", "config.json", "progress.csv", "evaluations.csv", "checkpoint.weights", "summary.json",
                                   "feedback.jsonl", "ratings.jsonl", "reward_model.weights", checkpointFolder]
     /// Sub-folder of the run-state checkpoints.
     public static let checkpointFolder = "checkpoints"
@@ -53,18 +53,22 @@ public struct RunDirectory: Sendable {
     /// Whether the folder exists yet.
     var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
-    /// Creates the folder, removing an old run's files first when overwriting.
+    /// Creates the folder (if needed).
     func create() throws {
-        let manager = FileManager.default
-        if overwrite {
-            for name in Self.runFiles where manager.fileExists(atPath: file(name)) {
-                do { try manager.removeItem(atPath: file(name)) } catch {
-                    throw RunError("cannot remove \(file(name)) of the old run: \(error.localizedDescription)")
-                }
-            }
-        }
-        do { try manager.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw RunError("cannot create \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// When overwriting, removes the old run's files (with the lock held, so
+    /// never from under a run that is still going).
+    func removeOldRun() throws {
+        guard overwrite else { return }
+        let manager = FileManager.default
+        for name in Self.runFiles where name != ".lock" && manager.fileExists(atPath: file(name)) {
+            do { try manager.removeItem(atPath: file(name)) } catch {
+                throw RunError("cannot remove \(file(name)) of the old run: \(error.localizedDescription)")
+            }
         }
     }
 
@@ -78,6 +82,25 @@ public struct RunDirectory: Sendable {
         do { try data.write(to: URL(fileURLWithPath: file(name)), options: .atomic) } catch {
             throw RunError("cannot write \(file(name)): \(error.localizedDescription)")
         }
+    }
+
+    /// Takes the folder's lock (the file `.lock`, holding the owner's process
+    /// id) for as long as the returned value lives, so that two processes never
+    /// train the same run. The system releases it when the process ends, however it ends.
+    /// - Throws: `RunError` naming the process that holds it.
+    public func lock() throws -> RunLock {
+        let path = file(".lock")
+        let descriptor = open(path, O_RDWR | O_CREAT, 0o644)
+        guard descriptor >= 0 else { throw RunError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let owner = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            close(descriptor)
+            throw RunError("\(self.path) is being trained by another process (pid \(owner)); wait for it or stop it first")
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        return RunLock(descriptor: descriptor)
     }
 
     // MARK: Run-state checkpoints
@@ -130,6 +153,13 @@ public struct RunDirectory: Sendable {
         let folder = open((path as NSString).deletingLastPathComponent, O_RDONLY)
         if folder >= 0 { fsync(folder); close(folder) }
     }
+}
+
+/// A run folder's lock, held until this is released.
+public final class RunLock {
+    private let descriptor: Int32
+    init(descriptor: Int32) { self.descriptor = descriptor }
+    deinit { close(descriptor) }
 }
 
 /// A CSV file that gets one complete line per `append`.

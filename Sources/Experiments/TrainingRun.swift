@@ -139,12 +139,15 @@ public final class TrainingRun {
     let progressLog: CSVLog
     let evaluationLog: CSVLog
     var position = Position()
+    /// Keeps other processes from training the same folder while this run lives.
+    private let lock: RunLock
     private var lastCheckpoint: (name: String, wall: Double)?
 
     /// Builds every part of a run in one fixed order, so the same config and
     /// seed always give the same run; for a resumed run the logs are cut back
     /// to `logSizes` (progress, evaluations, feedback, ratings).
-    private init(config: TrainingConfig, models: ModelDirectory, directory: RunDirectory, logSizes: [UInt64]?) throws {
+    private init(config: TrainingConfig, models: ModelDirectory, directory: RunDirectory, logSizes: [UInt64]?,
+                 lock existingLock: RunLock? = nil) throws {
         self.config = config
         self.directory = directory
         var root = SeededRandom(seed: config.seed)
@@ -153,8 +156,10 @@ public final class TrainingRun {
         evaluationEnvironments = try VectorEnvironment(task: config.task, count: config.evaluationEpisodes,
                                                        models: models, seed: session.evaluationSeed,
                                                        workers: config.workers)
+        if logSizes == nil && existingLock == nil { try directory.create() }
+        lock = try existingLock ?? directory.lock()
         if logSizes == nil {
-            try directory.create()
+            try directory.removeOldRun()
             try directory.writeJSON(config, to: "config.json")
         }
         progressLog = try CSVLog(path: directory.file("progress.csv"), columns: Self.progressColumns,
@@ -237,6 +242,7 @@ public final class TrainingRun {
         }
         let problems = config.problems
         guard problems.isEmpty else { throw RunError("cannot resume: \(configPath): " + problems.joined(separator: "; ")) }
+        let lock = try directory.lock()
 
         for file in directory.checkpointFiles() {
             let run: TrainingRun
@@ -253,7 +259,7 @@ public final class TrainingRun {
                     throw CheckpointError.damaged(path: file, detail: "log sizes")
                 }
                 run = try TrainingRun(config: config, models: models, directory: directory,
-                                      logSizes: sizes.map { UInt64($0) })
+                                      logSizes: sizes.map { UInt64($0) }, lock: lock)
                 try run.restore(from: archive)
                 run.lastCheckpoint = (run.position.name, run.position.wallSeconds)
             } catch let error as CheckpointError {
@@ -264,7 +270,7 @@ public final class TrainingRun {
             return try run.execute(events: events, shouldStop: shouldStop)
         }
         events(.restarted(reason: "no usable checkpoint in \(directory.file(RunDirectory.checkpointFolder))"))
-        let run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil)
+        let run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil, lock: lock)
         return try run.execute(events: events, shouldStop: shouldStop)
     }
 

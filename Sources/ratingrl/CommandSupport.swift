@@ -1,6 +1,7 @@
 import ArgumentParser
 import Control
 import Foundation
+import Experiments
 import PPO
 
 extension ModelOptions {
@@ -63,4 +64,26 @@ func resolvePPOConfig(preset: String, task: String, overrides: String?) throws -
         throw ValidationFailure(message: "invalid configuration: " + config.problems.joined(separator: "; "))
     }
     return config
+}
+
+/// `--set key=value,...` as fields of config.json's ppo section (nil when not
+/// given); each value is read as `PPOConfig.set` reads it.
+func ppoFields(_ assignments: String?) throws -> ConfigValue? {
+    guard let assignments else { return nil }
+    var fields: [String: ConfigValue] = [:]
+    for assignment in assignments.split(separator: ",") {
+        let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw ValidationFailure(message: "--set: '\(assignment)' is not key=value") }
+        var parsed = PPOConfig.quick
+        do { try parsed.set(parts[0], to: parts[1]) } catch let error as PPOConfig.OverrideError {
+            throw ValidationFailure(message: "--set: \(error.description)")
+        }
+        fields[parts[0]] = try ConfigValue(encoding: parsed).value(at: [parts[0]])
+    }
+    return .object(fields)
+}
+
+/// Writes a line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
 }

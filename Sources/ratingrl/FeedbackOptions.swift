@@ -1,82 +1,92 @@
 import ArgumentParser
 import Experiments
-import Ratings
 import RewardLearning
 
-/// Command-line settings of the rating and reward-learning loop.
+/// Command-line settings of the rating and reward-learning loop; each one
+/// given overrides the same field of a config file (nil: not given).
 struct FeedbackOptions: ParsableArguments {
-    @Option(help: "Rating classes n (2-6).")
-    var classes = 4
+    @Option(parsing: .unconditional, help: "Rating classes n (2-6; default 4).")
+    var classes: Int?
 
-    @Option(help: "G_max: segment return at the top of the rating scale (default: the task's measured default).")
+    @Option(parsing: .unconditional, help: "G_max: segment return at the top of the rating scale (default: the task's measured default).")
     var maxReturn: Double?
 
-    @Option(help: "Scale alpha of the regression target log(1 + alpha*L*y).")
-    var alpha = 0.1
+    @Option(parsing: .unconditional, help: "Scale alpha of the regression target log(1 + alpha*L*y) (default 0.1).")
+    var alpha: Double?
 
-    @Option(help: "Total ratings over the run.")
-    var ratings = 2000
+    @Option(parsing: .unconditional, help: "Total ratings over the run (default 2000).")
+    var ratings: Int?
 
-    @Option(help: "Ratings per feedback round.")
-    var ratingsPerRound = 100
+    @Option(parsing: .unconditional, help: "Ratings per feedback round (default 100).")
+    var ratingsPerRound: Int?
 
-    @Option(help: "Environment steps between feedback rounds.")
-    var roundInterval = 32_000
+    @Option(parsing: .unconditional, help: "Environment steps between feedback rounds (default 32000).")
+    var roundInterval: Int?
 
-    @Option(help: "Environment steps before the first feedback round.")
-    var firstRound = 32_000
+    @Option(parsing: .unconditional, help: "Environment steps before the first feedback round (default 32000).")
+    var firstRound: Int?
 
-    @Option(help: "Reward-model training epochs per round (fewer if --stop-accuracy is reached).")
-    var rewardEpochs = 100
+    @Option(parsing: .unconditional, help: "Reward-model training epochs per round, fewer if --stop-accuracy is reached (default 100).")
+    var rewardEpochs: Int?
 
-    @Option(help: ArgumentHelp("Stop a round's reward training after an epoch whose training accuracy exceeds this (1: never stop early).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop a round's reward training after an epoch whose training accuracy exceeds this (default 0.97; 1: never stop early).",
                                discussion: "With a skewed rating histogram (e.g. nearly all class 0 early in walker-walk) plain accuracy passes 0.97 after one epoch."))
-    var stopAccuracy = 0.97
+    var stopAccuracy: Double?
 
-    @Option(help: "What the early stop reads: accuracy (RbRL) or balanced-accuracy (mean recall over the classes present).")
-    var stopRule = "accuracy"
+    @Option(help: "What the early stop reads: accuracy (default, RbRL's) or balanced-accuracy (mean recall over the classes present; never stops while one class is present).")
+    var stopRule: String?
 
-    @Option(help: "Reward-model epochs per round before the early stop may fire.")
-    var minRewardEpochs = 1
+    @Option(parsing: .unconditional, help: "Reward-model epochs per round before the early stop may fire (default 1).")
+    var minRewardEpochs: Int?
 
-    @Option(help: "Query selection: uniform or disagreement (10x candidates, keep the highest ensemble std).")
-    var query = "uniform"
+    @Option(help: "Query selection: uniform (default) or disagreement (10x candidates, keep the highest ensemble std).")
+    var query: String?
 
-    @Option(help: "Unsupervised pre-training steps on a k-NN (k = 5) state-entropy bonus before the learned reward (0: off; RbRL uses 32000).")
-    var unsupervisedSteps = 0
+    @Option(parsing: .unconditional, help: "Unsupervised pre-training steps on a k-NN (k = 5) state-entropy bonus before the learned reward (default 0: off; RbRL uses 32000).")
+    var unsupervisedSteps: Int?
 
-    @Option(help: "Noisy rater: Boltzmann rationality beta around the true class (off by default).")
+    @Option(parsing: .unconditional, help: "Noisy rater: Boltzmann rationality beta around the true class (default: off).")
     var raterBeta: Double?
 
-    @Option(help: "Noisy rater: probability of a uniformly random wrong class.")
-    var raterMistakeRate = 0.0
+    @Option(parsing: .unconditional, help: "Noisy rater: probability of a uniformly random wrong class (default 0).")
+    var raterMistakeRate: Double?
 
-    @Option(help: "Noisy rater: myopic discount gamma (1 = not myopic).")
-    var raterGamma = 1.0
+    @Option(parsing: .unconditional, help: "Noisy rater: myopic discount gamma (default 1: not myopic).")
+    var raterGamma: Double?
 
-    @Option(help: "Noisy rater: probability of skipping a segment.")
-    var raterSkip = 0.0
+    @Option(parsing: .unconditional, help: "Noisy rater: probability of skipping a segment (default 0).")
+    var raterSkip: Double?
 
-    func config(task: String, loss: RewardLoss) throws -> FeedbackConfig {
-        var config = FeedbackConfig(task: task, loss: loss, classes: classes)
-        if let maxReturn { config.maxReturn = maxReturn }
-        config.rewardModel.objective.regression = RegressionTerm(scale: alpha)
-        config.schedule = FeedbackSchedule(total: ratings, perRound: ratingsPerRound, interval: roundInterval, firstRound: firstRound)
-        config.training.epochs = rewardEpochs
-        config.training.stopAccuracy = stopAccuracy
-        guard let rule = RewardTrainingSettings.StopRule(rawValue: stopRule) else {
-            throw ValidationFailure(message: "--stop-rule must be one of \(RewardTrainingSettings.StopRule.allCases.map(\.rawValue).joined(separator: ", ")), got '\(stopRule)'")
+    /// The given settings as fields of config.json (`feedback.…`).
+    func overrides() throws -> ConfigValue {
+        if let query, !["uniform", "disagreement"].contains(query) {
+            throw ValidationFailure(message: "--query must be uniform or disagreement, got '\(query)'")
         }
-        config.training.stopRule = rule
-        config.training.minimumEpochs = minRewardEpochs
-        config.unsupervisedSteps = unsupervisedSteps
-        switch query {
-        case "uniform": config.querySelection = .uniform
-        case "disagreement": config.querySelection = .disagreement(candidateFactor: 10)
-        default: throw ValidationFailure(message: "--query must be uniform or disagreement, got '\(query)'")
+        let rules = RewardTrainingSettings.StopRule.allCases.map(\.rawValue)
+        if let stopRule, !rules.contains(stopRule) {
+            throw ValidationFailure(message: "--stop-rule must be one of \(rules.joined(separator: ", ")), got '\(stopRule)'")
         }
-        config.noise = RaterNoise(boltzmannBeta: raterBeta, mistakeRate: raterMistakeRate, myopicGamma: raterGamma,
-                                  skipProbability: raterSkip)
-        return config
+        let fields: [([String], ConfigValue?)] = [
+            (["classes"], classes.map { .integer(Int64($0)) }),
+            (["maxReturn"], maxReturn.map(ConfigValue.real)),
+            (["rewardModel", "objective", "regression", "scale"], alpha.map(ConfigValue.real)),
+            (["schedule", "total"], ratings.map { .integer(Int64($0)) }),
+            (["schedule", "perRound"], ratingsPerRound.map { .integer(Int64($0)) }),
+            (["schedule", "interval"], roundInterval.map { .integer(Int64($0)) }),
+            (["schedule", "firstRound"], firstRound.map { .integer(Int64($0)) }),
+            (["training", "epochs"], rewardEpochs.map { .integer(Int64($0)) }),
+            (["training", "stopAccuracy"], stopAccuracy.map(ConfigValue.real)),
+            (["training", "stopRule"], stopRule.map(ConfigValue.string)),
+            (["training", "minimumEpochs"], minRewardEpochs.map { .integer(Int64($0)) }),
+            (["querySelection"], query.map(ConfigValue.string)),
+            (["unsupervisedSteps"], unsupervisedSteps.map { .integer(Int64($0)) }),
+            (["noise", "boltzmannBeta"], raterBeta.map(ConfigValue.real)),
+            (["noise", "mistakeRate"], raterMistakeRate.map(ConfigValue.real)),
+            (["noise", "myopicGamma"], raterGamma.map(ConfigValue.real)),
+            (["noise", "skipProbability"], raterSkip.map(ConfigValue.real)),
+        ]
+        var tree = ConfigValue.object([:])
+        for (path, value) in fields { if let value { tree = tree.setting(value, at: ["feedback"] + path) } }
+        return tree
     }
 }

@@ -6,10 +6,16 @@ import Glibc
 
 /// Turns SIGINT and SIGTERM into a request to stop at the next safe point
 /// (the run then writes a checkpoint); a second SIGINT ends the process at once.
+/// A run started by a sweep (`RATINGRL_PARENT_PID` in its environment) also
+/// stops this way when that sweep has gone, even if it was killed outright,
+/// so no orphaned run goes on beside a rerun of the sweep.
 final class InterruptMonitor: @unchecked Sendable {
     private let lock = NSLock()
     private var received: Int32?
-    private var sources: [DispatchSourceSignal] = []
+    private var sources: [DispatchSourceProtocol] = []
+
+    /// The environment variable through which a sweep names itself to its runs.
+    static let parentVariable = "RATINGRL_PARENT_PID"
 
     /// Starts watching; the signals' default action (ending the process) is
     /// replaced for as long as the monitor lives.
@@ -23,6 +29,17 @@ final class InterruptMonitor: @unchecked Sendable {
             }
             source.resume()
             sources.append(source)
+        }
+        if let value = ProcessInfo.processInfo.environment[Self.parentVariable], let parent = Int32(value) {
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now(), repeating: .seconds(1))
+            timer.setEventHandler { [weak self] in
+                guard let self, getppid() != parent, !self.stopRequested else { return }
+                FileHandle.standardError.write(Data("\nthe sweep that started this run has ended\n".utf8))
+                self.receive(SIGTERM)
+            }
+            timer.resume()
+            sources.append(timer)
         }
     }
 

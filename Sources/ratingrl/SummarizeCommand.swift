@@ -41,7 +41,3 @@ struct SummarizeCommand: ParsableCommand {
     }
 }
 
-/// Writes one line to standard error.
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}

@@ -3,57 +3,83 @@ import Control
 import Experiments
 import Foundation
 import PPO
-import Ratings
-import RewardLearning
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a policy with PPO and write progress, evaluations, a checkpoint and a summary.",
+        usage: """
+        ratingrl train --task <task> --steps <n> --out <dir> [--method <m>] [options]
+        ratingrl train --config <file> --out <dir> [options overriding the file]
+        ratingrl train --resume <dir>
+        """,
         discussion: """
-        Writes DIR/config.json (fully resolved), DIR/progress.csv (one row per PPO update),
-        DIR/evaluations.csv (deterministic evaluations: mean true return), DIR/checkpoint.weights
-        and DIR/summary.json (final_eval_return, env_steps, wall_seconds, ...). The same config and
-        seed give the same progress.csv apart from its two timing columns.
+        Settings come from three places, each overriding the one before:
+          1. the defaults of --preset (default quick) for the task and method;
+          2. --config FILE: a run's config.json, or a JSON or YAML file with any
+             subset of config.json's fields, nested the same way, e.g.
+               task: walker-walk
+               method: ours
+               totalSteps: 1000000          # or: steps: 1000000
+               feedback: {classes: 6, training: {stopAccuracy: 1}}
+             Shorthands: steps, classes, alpha, maxReturn, ratings,
+             ratingsPerRound, roundInterval, firstRound, rewardEpochs,
+             stopAccuracy, query, unsupervisedSteps;
+          3. the options given on the command line.
+        Unknown fields and invalid values stop the command before it writes.
+
+        Steps are rounded up to whole PPO rollouts (quick preset: 2048 steps).
+        Rating methods get their first ratings at --first-round (default 32000),
+        and only once the first episodes have finished (1000 steps per
+        environment); a run that ends before then gets a warning.
+
+        Writes DIR/config.json (fully resolved; usable as --config),
+        DIR/progress.csv (one row per PPO update), DIR/evaluations.csv
+        (deterministic evaluations: mean true return), DIR/checkpoint.weights
+        and DIR/summary.json (final_eval_return, env_steps, wall_seconds, ...).
+        The same config and seed give the same progress.csv apart from its two
+        timing columns.
         """)
 
-    @Option(help: ArgumentHelp("Continue the interrupted run in this folder from its last checkpoint.",
-                               discussion: "Takes everything from the folder's config.json; the other run settings must not be given.",
+    @Option(help: ArgumentHelp("A run's config.json, or a JSON or YAML file with any of its fields (see below).", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Continue the interrupted run in this folder from its last checkpoint, with the settings of its config.json.",
                                valueName: "dir"))
     var resume: String?
 
     @Option(help: "Task, e.g. cartpole-balance (see `ratingrl envs`).")
     var task: String?
 
-    @Option(help: "Reward the policy learns from: \(TrainingConfig.methods.joined(separator: ", ")) (ppo: the true reward; the others: a reward model learned from ratings).")
-    var method = "ppo"
+    @Option(help: "Reward the policy learns from: \(TrainingConfig.methods.joined(separator: ", ")) (ppo, the default: the true reward; the others: a reward model learned from ratings).")
+    var method: String?
 
-    @Option(help: "Environment steps to train for.")
+    @Option(parsing: .unconditional, help: "Environment steps to train for (rounded up to whole rollouts).")
     var steps: Int?
 
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Random seed (default 0).")
+    var seed: UInt64?
 
     @Option(help: "Output folder for the run.")
     var out: String?
 
-    @Option(help: "Hyperparameter preset: \(PPOConfig.presetNames.joined(separator: " or ")).")
-    var preset = "quick"
+    @Option(help: "Hyperparameter preset: \(PPOConfig.presetNames.joined(separator: " or ")) (default quick).")
+    var preset: String?
 
     @Option(help: "Override preset fields: comma-separated key=value, e.g. environments=16,learningRate=1e-4 (keys as in config.json's ppo section).")
     var set: String?
 
-    @Option(help: "Environment steps between evaluations (default: a tenth of --steps).")
+    @Option(parsing: .unconditional, help: "Environment steps between evaluations (default: a tenth of --steps, at least one rollout).")
     var evalEvery: Int?
 
-    @Option(help: "Episodes per evaluation.")
-    var evalEpisodes = 10
+    @Option(parsing: .unconditional, help: "Episodes per evaluation (default 10).")
+    var evalEpisodes: Int?
 
-    @Option(help: "Environment steps between checkpoints (default: at each evaluation).")
+    @Option(parsing: .unconditional, help: "Environment steps between checkpoints (default: at each evaluation).")
     var checkpointEvery: Int?
 
-    @Option(help: "Threads stepping environments (default: all cores).")
-    var workers = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Threads stepping environments (default: all cores).")
+    var workers: Int?
 
     @OptionGroup(title: "Ratings and reward learning (methods other than ppo)")
     var feedbackOptions: FeedbackOptions
@@ -61,39 +87,65 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Replace an existing run in --out.")
     var overwrite = false
 
-    @Flag(help: "Print only the final summary.")
+    @Flag(help: "Print only notes, warnings and the final summary.")
     var quiet = false
 
     @OptionGroup var modelOptions: ModelOptions
 
+    /// The options given on the command line, as fields of config.json.
+    func commandLineFields() throws -> ConfigValue {
+        var tree = try feedbackOptions.overrides()
+        let seedValue = try seed.map { seed -> ConfigValue in
+            guard let value = Int64(exactly: seed) else { throw ValidationFailure(message: "--seed must be below 2^63, got \(seed)") }
+            return .integer(value)
+        }
+        let fields: [(String, ConfigValue?)] = [
+            ("task", task.map(ConfigValue.string)), ("method", method.map(ConfigValue.string)),
+            ("totalSteps", steps.map { .integer(Int64($0)) }), ("seed", seedValue),
+            ("preset", preset.map(ConfigValue.string)),
+            ("evaluationInterval", evalEvery.map { .integer(Int64($0)) }),
+            ("evaluationEpisodes", evalEpisodes.map { .integer(Int64($0)) }),
+            ("checkpointInterval", checkpointEvery.map { .integer(Int64($0)) }),
+            ("workers", workers.map { .integer(Int64($0)) }),
+        ]
+        for (field, value) in fields { if let value { tree = tree.setting(value, at: [field]) } }
+        if let ppo = try ppoFields(set) { tree = tree.setting(ppo, at: ["ppo"]) }
+        return tree
+    }
+
+    /// The resolved configuration: preset defaults ← --config file ← options.
+    func resolvedConfig() throws -> TrainingConfig {
+        do {
+            var overrides = ConfigOverrides()
+            if let config { try overrides.addFile(config) }
+            try overrides.add(try commandLineFields(), from: "the command line")
+            return try overrides.resolve(defaultWorkers: ProcessInfo.processInfo.activeProcessorCount)
+        } catch let error as ConfigError {
+            throw ValidationFailure(message: error.description)
+        }
+    }
+
     func run() throws {
         if let resume {
-            guard task == nil, steps == nil, out == nil, !overwrite else {
-                throw ValidationFailure(message: "--resume takes the run's settings from its config.json; do not give --task, --steps, --out or --overwrite with it")
+            guard config == nil, out == nil, !overwrite, case .object(let given) = try commandLineFields(), given.isEmpty else {
+                throw ValidationFailure(message: "--resume takes the run's settings from its config.json; give only --resume DIR (and --quiet, --models)")
             }
             return try Self.resume(resume, models: modelOptions.directory(), quiet: quiet)
         }
-        guard let task, let steps, let out else {
-            throw ValidationFailure(message: "give --task, --steps and --out to start a run, or --resume DIR to continue one")
+        let config = try resolvedConfig()
+        guard let out else {
+            throw ValidationFailure(message: "no output folder given: add --out DIR (the run's files go there)")
         }
-        _ = try resolveTasks(task)
-        let ppo = try resolvePPOConfig(preset: preset, task: task, overrides: set)
-        let evaluationInterval = evalEvery ?? max(ppo.rolloutSize, steps / 10)
-        let feedback = try RewardLoss(rawValue: method).map { try feedbackOptions.config(task: task, loss: $0) }
-        let config = TrainingConfig(task: task, method: method, totalSteps: steps, seed: seed, preset: preset, ppo: ppo,
-                                    evaluationInterval: evaluationInterval, evaluationEpisodes: evalEpisodes,
-                                    checkpointInterval: checkpointEvery ?? evaluationInterval, workers: workers,
-                                    feedback: feedback)
-        guard config.problems.isEmpty else {
-            throw ValidationFailure(message: "invalid configuration: " + config.problems.joined(separator: "; "))
-        }
+        let plan = RunPlanNotes(config)
+        for note in plan.notes { printError("note: " + note) }
+        for warning in plan.warnings { printError("warning: " + warning) }
         let models = try modelOptions.directory()
         let directory: RunDirectory
         do { directory = try RunDirectory(path: out, overwrite: overwrite) } catch let error as RunError {
             throw ValidationFailure(message: error.description)
         }
         if !quiet {
-            print("training \(task) with \(method) (\(preset) preset) for \(steps) steps, seed \(seed) → \(out)")
+            print("training \(config.task) with \(config.method) (\(config.preset) preset) for \(config.totalSteps) steps, seed \(config.seed) → \(out)")
         }
         try runTraining(quiet: quiet) { output, shouldStop in
             try TrainingRun.run(config, models: models, directory: directory, events: output.handle, shouldStop: shouldStop)
@@ -113,10 +165,4 @@ struct TrainCommand: ParsableCommand {
             try TrainingRun.resume(directory: directory, models: models, events: output.handle, shouldStop: shouldStop)
         }
     }
-}
-
-func duration(_ seconds: Double) -> String {
-    guard seconds.isFinite else { return "?" }
-    let s = Int(seconds.rounded())
-    return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : s >= 60 ? "\(s / 60)m\(s % 60)s" : "\(s)s"
 }

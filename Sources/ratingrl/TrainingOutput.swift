@@ -49,9 +49,7 @@ final class TrainingOutput {
         fflush(nil)
     }
 
-    private func warn(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
+    private func warn(_ line: String) { printError(line) }
 
     /// The final line of a finished run.
     static func summaryLine(_ summary: TrainingSummary) -> String {
@@ -83,4 +81,11 @@ func runTraining(quiet: Bool, _ body: (TrainingOutput, () -> Bool) throws -> Tra
         throw ValidationFailure(message: error.description)
     }
     print(TrainingOutput.summaryLine(summary))
+}
+
+/// A duration for progress lines: "42s", "3m07s", "1h05m"; "?" when unknown.
+func duration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "?" }
+    let s = Int(seconds.rounded())
+    return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
 }

@@ -149,6 +149,22 @@ final class ResumeTests: XCTestCase {
         try assertSameFiles(reference, folder, "resumed from the older checkpoint")
     }
 
+    func testARunFolderIsTrainedByOneProcessAtATime() throws {
+        let folder = temporaryFolder()
+        var calls = 0
+        XCTAssertThrowsError(try TrainingRun.run(Self.ratingConfig(), models: models(),
+                                                 directory: RunDirectory(path: folder, overwrite: false),
+                                                 shouldStop: { calls += 1; return calls == 2 }))
+        let directory = try RunDirectory(existing: folder)
+        var held: RunLock? = try directory.lock()
+        XCTAssertThrowsError(try TrainingRun.resume(directory: directory, models: models())) { error in
+            XCTAssert("\(error)".contains("being trained by another process (pid \(getpid()))"), "\(error)")
+        }
+        XCTAssertNotNil(held)
+        held = nil
+        XCTAssertNoThrow(try TrainingRun.resume(directory: directory, models: models()))
+    }
+
     func testArchiveRejectsEveryDamage() throws {
         var archive = CheckpointArchive()
         archive.put("numbers", doubles: [1.5, -0.0, .pi, 1e-300])

@@ -1,0 +1,125 @@
+import PPO
+import Ratings
+import RewardLearning
+
+/// The fields a configuration file may set: those of `config.json` (a
+/// `TrainingConfig`, nested the same way) plus short names for the common ones.
+public enum ConfigFields {
+    /// Short names accepted at the top level of configuration and grid files,
+    /// each standing for a field of `config.json`.
+    public static let shorthands: [(name: String, path: [String])] = [
+        ("tasks", ["task"]), ("methods", ["method"]), ("seeds", ["seed"]), ("steps", ["totalSteps"]),
+        ("classes", ["feedback", "classes"]), ("maxReturn", ["feedback", "maxReturn"]),
+        ("alpha", ["feedback", "rewardModel", "objective", "regression", "scale"]),
+        ("ratings", ["feedback", "schedule", "total"]), ("ratingsPerRound", ["feedback", "schedule", "perRound"]),
+        ("roundInterval", ["feedback", "schedule", "interval"]), ("firstRound", ["feedback", "schedule", "firstRound"]),
+        ("rewardEpochs", ["feedback", "training", "epochs"]), ("stopAccuracy", ["feedback", "training", "stopAccuracy"]),
+        ("query", ["feedback", "querySelection"]), ("unsupervisedSteps", ["feedback", "unsupervisedSteps"]),
+    ]
+
+    /// The path a shorthand stands for, or nil.
+    public static func path(ofShorthand name: String) -> [String]? {
+        shorthands.first { $0.name == name }?.path
+    }
+
+    /// Every field a file may name, as a tree of the right shape (values are
+    /// examples): a rating method's configuration with every optional field set
+    /// and both query selections.
+    public static let schema: ConfigValue = {
+        var feedback = FeedbackConfig(task: "cartpole-balance", loss: .ours)
+        feedback.noise.boltzmannBeta = 1
+        let config = TrainingConfig(task: "cartpole-balance", method: "ours", totalSteps: 1, seed: 0, preset: "quick",
+                                    ppo: .quick, feedback: feedback)
+        // Encoding these plain values cannot fail.
+        let tree = try! ConfigValue(encoding: config)
+        let disagreement = try! ConfigValue(encoding: QuerySelection.disagreement(candidateFactor: 10))
+        let uniform = try! ConfigValue(encoding: QuerySelection.uniform)
+        return tree.setting(.object(uniform.fields!.merging(disagreement.fields!) { a, _ in a }),
+                            at: ["feedback", "querySelection"])
+    }()
+
+    /// Fields whose value is replaced whole rather than merged field by field
+    /// (one case of an enumeration).
+    public static let replacedWhole: [[String]] = [["feedback", "querySelection"]]
+
+    /// Fields that apply only to methods that learn from ratings.
+    public static let feedbackPrefix = ["feedback"]
+
+    /// Dotted form of a path, for messages: `feedback.training.epochs`.
+    public static func dotted(_ path: [String]) -> String { path.isEmpty ? "(top level)" : path.joined(separator: ".") }
+
+    /// Normalises a file's tree: shorthands become their fields, and a query
+    /// selection given by name (`uniform`, `disagreement`) becomes its object.
+    /// Throws for an unknown field (naming its path and the fields allowed
+    /// there) or a field given twice (once by shorthand). `allowLists` permits
+    /// a list of values where one value is expected (grid axes).
+    public static func normalize(_ tree: ConfigValue, name: String, allowLists: Bool = false) throws -> ConfigValue {
+        guard var fields = tree.fields else {
+            throw ConfigError("\(name) must hold an object of fields (e.g. task: cartpole-balance), got \(tree.kind)")
+        }
+        var result = ConfigValue.object([:])
+        for (shorthand, path) in shorthands {
+            guard let value = fields.removeValue(forKey: shorthand) else { continue }
+            if tree.value(at: path) != nil {
+                throw ConfigError("\(name): '\(shorthand)' and '\(dotted(path))' both set \(dotted(path)); keep one")
+            }
+            result = result.setting(value, at: path)
+        }
+        result = result.merging(.object(fields))
+        let query = ["feedback", "querySelection"]
+        if let selection = result.value(at: query) {
+            result = result.setting(try querySelection(selection, allowLists: allowLists, name: name), at: query)
+        }
+        try check(result, against: schema, path: [], name: name, allowLists: allowLists)
+        return result
+    }
+
+    private static func querySelection(_ value: ConfigValue, allowLists: Bool, name: String) throws -> ConfigValue {
+        switch value {
+        case .string("uniform"): return try ConfigValue(encoding: QuerySelection.uniform)
+        case .string("disagreement"): return try ConfigValue(encoding: QuerySelection.disagreement(candidateFactor: 10))
+        case .string(let other):
+            throw ConfigError("\(name): feedback.querySelection '\(other)' is not available; valid: uniform, disagreement")
+        case .list(let values) where allowLists:
+            return .list(try values.map { try querySelection($0, allowLists: false, name: name) })
+        default: return value
+        }
+    }
+
+    private static func check(_ value: ConfigValue, against schema: ConfigValue, path: [String], name: String,
+                              allowLists: Bool) throws {
+        switch (value, schema) {
+        case (.object(let fields), .object(let allowed)):
+            for (key, inner) in fields.sorted(by: { $0.key < $1.key }) {
+                guard let innerSchema = allowed[key] else {
+                    var names = allowed.keys.sorted()
+                    if path.isEmpty { names += shorthands.map(\.name) }
+                    throw ConfigError("\(name): unknown field '\(dotted(path + [key]))'; fields "
+                                      + (path.isEmpty ? "at the top level" : "of \(dotted(path))")
+                                      + ": \(names.joined(separator: ", "))")
+                }
+                try check(inner, against: innerSchema, path: path + [key], name: name, allowLists: allowLists)
+            }
+        case (.list(let values), _) where allowLists && !isList(schema) || allowLists && values.allSatisfy(isList):
+            guard !values.isEmpty else {
+                throw ConfigError("\(name): \(dotted(path)) is an empty list; give at least one value")
+            }
+            for inner in values { try check(inner, against: schema, path: path, name: name, allowLists: false) }
+        case (.list(let values), .list):
+            if values.contains(where: { $0.fields != nil || isList($0) }) {
+                throw ConfigError("\(name): \(dotted(path)) takes a list of numbers, e.g. \(schema)")
+            }
+        case (.list, _):
+            throw ConfigError("\(name): \(dotted(path)) takes one value, e.g. \(schema), not a list"
+                              + (allowLists ? "" : " (lists of values make axes in `ratingrl sweep` grids)"))
+        case (.object, _):
+            throw ConfigError("\(name): \(dotted(path)) takes \(schema.kind), e.g. \(schema), not an object")
+        case (_, .object):
+            throw ConfigError("\(name): \(dotted(path)) is a group of fields (\(schema.fields!.keys.sorted().joined(separator: ", "))), not \(value.kind)")
+        default:
+            break  // Scalar types are checked when the merged configuration is decoded.
+        }
+    }
+
+    static func isList(_ value: ConfigValue) -> Bool { value.elements != nil }
+}

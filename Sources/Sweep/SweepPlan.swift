@@ -1,0 +1,139 @@
+import Experiments
+import Foundation
+
+/// A grid's runs under a root folder, with where each stands.
+///
+/// Layout: ROOT/sweep.json (the grid, shorthands resolved) and one folder per
+/// run (see `SweepGrid.runs()`) holding request.json (the run's fields from
+/// the grid, given to `ratingrl train --config`), train.log (the child's
+/// output), the run's own files, and failed.json when its last attempt failed.
+public struct SweepPlan: Sendable {
+    public static let gridFileName = "sweep.json"
+
+    public let root: String
+    public let grid: SweepGrid
+    public let runs: [SweepRun]
+
+    public init(grid: SweepGrid, root: String) throws {
+        self.root = root
+        self.grid = grid
+        runs = try grid.runs()
+    }
+
+    /// The plan saved in `root` by an earlier sweep.
+    public static func load(root: String) throws -> SweepPlan {
+        let path = root + "/" + gridFileName
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SweepError("\(root) holds no sweep (no \(gridFileName)); start one with `ratingrl sweep GRID --out \(root)`")
+        }
+        return try SweepPlan(grid: SweepGrid(path: path), root: root)
+    }
+
+    public func path(of run: SweepRun) -> String { root + "/" + run.folder }
+
+    public func state(of run: SweepRun) -> RunState { RunState(folder: path(of: run)) }
+
+    /// Runs whose folder holds a different run than the grid asks for (an
+    /// edited grid on an old root), each with what differs.
+    public func conflicts() -> [String] {
+        runs.compactMap { run in
+            let folder = path(of: run)
+            if let data = FileManager.default.contents(atPath: folder + "/request.json") {
+                let saved = try? JSONDecoder().decode(ConfigValue.self, from: data)
+                if saved != run.request { return "\(run.folder): its request.json differs from the grid's" }
+            }
+            if let data = FileManager.default.contents(atPath: folder + "/config.json"),
+               let saved = try? JSONDecoder().decode(TrainingConfig.self, from: data), saved != run.config {
+                return "\(run.folder): its config.json differs from the grid's run"
+            }
+            return nil
+        }
+    }
+
+    /// Writes ROOT/sweep.json (creating ROOT).
+    public func saveGrid() throws {
+        do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true) } catch {
+            throw SweepError("cannot create \(root): \(error.localizedDescription)")
+        }
+        try SweepFiles.write(try grid.tree.prettyJSON(), to: root + "/" + Self.gridFileName)
+    }
+
+    /// Counts of runs by state.
+    public func counts() -> [RunState: Int] {
+        runs.reduce(into: [:]) { $0[state(of: $1), default: 0] += 1 }
+    }
+
+    /// Estimated seconds still to train `run` on one core: its whole estimate,
+    /// less the share of steps an interrupted run already has.
+    public func remainingEstimate(of run: SweepRun) -> Double {
+        let total = RunTimeEstimate(run.config).seconds
+        switch state(of: run) {
+        case .finished: return 0
+        case .new: return total
+        case .interrupted, .failed:
+            let done = SweepFiles.lastProgress(folder: path(of: run))?.steps ?? 0
+            return total * max(0, 1 - Double(done) / Double(max(1, run.config.updates * run.config.ppo.rolloutSize)))
+        }
+    }
+
+    /// The `--dry-run` listing: every run's folder, state and estimated time,
+    /// then the totals.
+    public func dryRunReport(jobs: Int) -> String {
+        let width = max(6, runs.map(\.folder.count).max() ?? 0)
+        var lines = [pad("run", width) + "  state        estimate"]
+        var total = 0.0
+        for run in runs {
+            let state = state(of: run)
+            let seconds = remainingEstimate(of: run)
+            total += seconds
+            lines.append(pad(run.folder, width) + "  " + pad(state.rawValue, 11) + "  "
+                         + (state == .finished ? "-" : formatDuration(seconds)))
+        }
+        lines.append(countsLine())
+        let toRun = runs.count - (counts()[.finished] ?? 0)
+        lines.append("\(toRun) run\(toRun == 1 ? "" : "s") to train: about \(formatDuration(total)) on one core, "
+                     + "\(formatDuration(total / Double(max(1, min(jobs, toRun))))) with \(jobs) job\(jobs == 1 ? "" : "s")"
+                     + " (an estimate: \(RunTimeEstimate.basis))")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The `--status` summary: counts by state, then the runs that are not
+    /// finished, with each failure's reason.
+    public func statusReport() -> String {
+        var lines = [countsLine()]
+        for state in [RunState.failed, .interrupted, .new] {
+            let matching = runs.filter { self.state(of: $0) == state }
+            guard !matching.isEmpty else { continue }
+            lines.append("\(state.rawValue == "new" ? "not started" : state.rawValue):")
+            for run in matching.prefix(state == .new ? 10 : matching.count) {
+                var line = "  " + run.folder
+                if state == .failed, let record = FailureRecord.read(folder: path(of: run)) { line += "  " + record.summary }
+                if state == .interrupted, let progress = SweepFiles.lastProgress(folder: path(of: run)) {
+                    line += "  at \(progress.steps) of \(run.config.updates * run.config.ppo.rolloutSize) steps"
+                }
+                lines.append(line)
+            }
+            if state == .new && matching.count > 10 { lines.append("  ... and \(matching.count - 10) more") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func countsLine() -> String {
+        let counts = counts()
+        return "\(runs.count) runs in \(root): \(counts[.finished] ?? 0) finished, \(counts[.interrupted] ?? 0) interrupted, "
+            + "\(counts[.failed] ?? 0) failed, \(counts[.new] ?? 0) not started"
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
+
+/// A duration as 45s, 12m30s, 3h05m or 152d01h.
+public func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "?" }
+    let s = Int(seconds.rounded())
+    if s >= 86_400 { return "\(s / 86_400)d" + String(format: "%02dh", s % 86_400 / 3600) }
+    if s >= 3600 { return "\(s / 3600)h" + String(format: "%02dm", s % 3600 / 60) }
+    return s >= 60 ? "\(s / 60)m" + String(format: "%02ds", s % 60) : "\(s)s"
+}
