@@ -20,13 +20,14 @@ BLAS_CORE := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo SkylakeX
 RUN_ENV := $(if $(BLAS_CORE),OPENBLAS_CORETYPE=$(BLAS_CORE))
 endif
 
-.PHONY: all deps models build release run test bench bench-ppo clean help plot-deps
+.PHONY: all deps models build release run test golden bench bench-ppo clean help plot-deps
 
 all: build
 
 help:
 	@echo "make run     install what is missing, build (release) and run the default job"
 	@echo "make test    install what is missing and run the test suite"
+	@echo "make golden  rewrite the learning-curve goldens (Tests/Goldens) on this machine; commit them"
 	@echo "make bench   env vs raw MuJoCo; network kernels vs sgemm; reward round time vs buffer"
 	@echo "make bench-ppo  our PPO vs Stable-Baselines3 PPO, side by side"
 	@echo "make models  fetch the DeepMind Control Suite XML models into models/"
@@ -59,6 +60,13 @@ run: release models
 
 test: deps models plot-deps
 	$(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing
+
+# Reruns the learning-curve suite of `make test` and rewrites its goldens with
+# this machine's curves and fingerprint (about a minute). Like the tests, it
+# runs without OPENBLAS_CORETYPE so the fingerprint matches `make test`'s.
+golden: deps models
+	env -u OPENBLAS_CORETYPE RATINGRL_WRITE_GOLDENS=1 $(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing --filter LearningCurveRegressionTests
+	@git diff --stat -- Tests/Goldens 2>/dev/null || true
 
 bench: release models
 	$(RUN_ENV) $(RELEASE_BIN) bench-env --task all

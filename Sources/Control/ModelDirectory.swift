@@ -10,8 +10,14 @@ public struct ModelDirectory: Sendable, Equatable {
     public let path: String
 
     /// Uses `path` as is; it must contain the suite's XML files.
+    /// - Throws: `ControlError.modelsIncomplete` naming the missing files when
+    ///   the folder has only some of them, else `modelsNotFound`.
     public init(path: String) throws {
-        guard ModelDirectory.looksComplete(path) else {
+        let missing = ModelDirectory.missingFiles(path)
+        guard missing.isEmpty else {
+            if missing.count < ModelDirectory.requiredFiles.count {
+                throw ControlError.modelsIncomplete(folder: path, missing: missing)
+            }
             throw ControlError.modelsNotFound(searched: [path])
         }
         self.path = path
@@ -43,8 +49,10 @@ public struct ModelDirectory: Sendable, Equatable {
                                 "walker.xml", "quadruped.xml", "common/materials.xml",
                                 "common/skybox.xml", "common/visual.xml"]
 
-    static func looksComplete(_ path: String) -> Bool {
-        requiredFiles.allSatisfy { FileManager.default.isReadableFile(atPath: path + "/" + $0) }
+    static func looksComplete(_ path: String) -> Bool { missingFiles(path).isEmpty }
+
+    static func missingFiles(_ path: String) -> [String] {
+        requiredFiles.filter { !FileManager.default.isReadableFile(atPath: path + "/" + $0) }
     }
 
     /// Compiles one of the suite's model files unchanged.

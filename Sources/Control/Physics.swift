@@ -62,6 +62,8 @@ public final class Physics: @unchecked Sendable {
 public enum ControlError: Error, CustomStringConvertible, Equatable {
     case unknownTask(String, valid: [String])
     case modelsNotFound(searched: [String])
+    /// A models folder that holds some of the suite's files but not all.
+    case modelsIncomplete(folder: String, missing: [String])
     case wrongActionSize(got: Int, expected: Int)
     case nonFiniteAction(index: Int, value: Double)
     case physicsDiverged(time: Double)
@@ -75,6 +77,9 @@ public enum ControlError: Error, CustomStringConvertible, Equatable {
         case let .modelsNotFound(searched):
             return "the DeepMind Control Suite model files were not found (looked in: \(searched.joined(separator: ", "))). "
                 + "Run `make models` in the RatingRL checkout, or point RATINGRL_MODELS (or --models) at the folder."
+        case let .modelsIncomplete(folder, missing):
+            return "the models folder \(folder) lacks \(missing.joined(separator: ", ")). "
+                + "Run `make models` in the RatingRL checkout to fetch the suite's model files again."
         case let .wrongActionSize(got, expected):
             return "action has \(got) entries; this task takes \(expected)"
         case let .nonFiniteAction(index, value):

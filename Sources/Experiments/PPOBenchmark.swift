@@ -32,8 +32,11 @@ public struct PPOBenchmark: Codable, Sendable {
     }
 
     /// Collects and learns for `updates` PPO updates (no files written).
+    /// Throws a `RunError` unless `updates` and `workers` are at least 1.
     public static func measure(task: String, config: PPOConfig, updates: Int, models: ModelDirectory,
                                workers: Int, seed: UInt64 = 0) throws -> PPOBenchmark {
+        guard updates >= 1 else { throw RunError("updates must be at least 1, got \(updates)") }
+        guard workers >= 1 else { throw RunError("workers must be at least 1, got \(workers)") }
         let peakBefore = SgemmBenchmark.peakGFLOPS()
         var random = SeededRandom(seed: seed)
         let session = try PPOSession(task: task, config: config, models: models, workers: workers, random: &random)

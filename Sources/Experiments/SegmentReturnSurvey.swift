@@ -26,15 +26,22 @@ public struct SegmentReturnSurvey: Codable, Sendable {
     /// Rolls out `episodes` whole episodes and takes every length-`segmentLength`
     /// window of each. `agent` nil means uniformly random actions; otherwise the
     /// agent's deterministic policy.
+    /// Throws a `RunError` naming the bad setting when `episodes` is not
+    /// positive or `segmentLength` is not between 1 and the episode length.
     public static func measure(task: String, agent: PPOAgent?, episodes: Int, segmentLength: Int,
                                models: ModelDirectory, seed: UInt64) throws -> SegmentReturnSurvey {
+        guard episodes >= 1 else { throw RunError(problems(episodes: episodes, segmentLength: 1, episodeSteps: 1)[0]) }
         let environments = try VectorEnvironment(task: task, count: episodes, models: models, seed: seed,
                                                  workers: ProcessInfo.processInfo.activeProcessorCount)
+        let episodeSteps = environments.environments[0].stepLimit
+        if let problem = problems(episodes: episodes, segmentLength: segmentLength, episodeSteps: episodeSteps).first {
+            throw RunError(problem)
+        }
         var random = SeededRandom(seed: seed &+ 99)
         var observations = try environments.reset()
         var rewards = [[Double]](repeating: [], count: episodes)
         let spec = environments.actionSpec
-        for _ in 0..<1000 {
+        for _ in 0..<episodeSteps {
             let actions = agent?.deterministicActions(observations)
                 ?? (0..<episodes).map { _ in (0..<spec.size).map { random.uniform(spec.lower[$0], spec.upper[$0]) } }
             let step = try environments.step(actions)
@@ -59,16 +66,62 @@ public struct SegmentReturnSurvey: Codable, Sendable {
                                    percentiles: table, episodeReturns: rewards.map { $0.reduce(0, +) })
     }
 
-    /// Loads the PPO agent a training run saved (its config.json and checkpoint.weights).
-    public static func loadAgent(run folder: String, observationSize: Int, actionSize: Int) throws -> PPOAgent {
-        let configURL = URL(fileURLWithPath: folder).appendingPathComponent("config.json")
-        let config: TrainingConfig
-        do { config = try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: configURL)) } catch {
-            throw RunError("cannot read the run's configuration \(configURL.path): \(error)")
+    /// Problems with a survey's settings, each a sentence naming the option
+    /// to change; empty when `episodes` ≥ 1 and 1 ≤ `segmentLength` ≤ `episodeSteps`.
+    public static func problems(episodes: Int, segmentLength: Int, episodeSteps: Int) -> [String] {
+        var problems: [String] = []
+        if episodes < 1 { problems.append("--episodes must be at least 1, got \(episodes)") }
+        if segmentLength < 1 || segmentLength > episodeSteps {
+            problems.append("--length must be between 1 and the episode length \(episodeSteps), got \(segmentLength)")
         }
+        return problems
+    }
+
+    /// The configuration a training run folder records in its `config.json`.
+    /// Throws a `RunError` saying what is missing when `folder` is not a run folder.
+    public static func runConfiguration(folder: String) throws -> TrainingConfig {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+            throw RunError("run folder \(folder) does not exist; give --run the folder a `ratingrl train --out` wrote")
+        }
+        guard isDirectory.boolValue else {
+            throw RunError("\(folder) is a file, not a run folder; give --run the folder a `ratingrl train --out` wrote")
+        }
+        let path = URL(fileURLWithPath: folder).appendingPathComponent("config.json").path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RunError("\(folder) is not a training run folder: it has no readable config.json")
+        }
+        do { return try JSONDecoder().decode(TrainingConfig.self, from: data) } catch {
+            throw RunError("\(path) is not a valid run configuration (\(brief(error)))")
+        }
+    }
+
+    /// Loads the PPO agent a training run saved in `folder/checkpoint.weights`,
+    /// built with the run's configuration `config`.
+    public static func loadAgent(run folder: String, config: TrainingConfig, observationSize: Int,
+                                 actionSize: Int) throws -> PPOAgent {
         var random = SeededRandom(seed: 0)
         let agent = PPOAgent(observationSize: observationSize, actionSize: actionSize, config: config.ppo, random: &random)
-        try agent.load(from: folder + "/checkpoint.weights")
+        let checkpoint = URL(fileURLWithPath: folder).appendingPathComponent("checkpoint.weights").path
+        guard FileManager.default.fileExists(atPath: checkpoint) else {
+            throw RunError("\(folder) has no checkpoint.weights yet; wait for the run's first checkpoint")
+        }
+        try agent.load(from: checkpoint)
         return agent
+    }
+
+    /// One line about a JSON decoding error: what was wrong and where.
+    static func brief(_ error: Error) -> String {
+        guard let error = error as? DecodingError else { return error.localizedDescription }
+        func place(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
+            return keys.isEmpty ? "" : " at \(keys.joined(separator: "."))"
+        }
+        switch error {
+        case let .keyNotFound(key, context): return "missing key '\(key.stringValue)'\(place(context))"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            return context.debugDescription.trimmingCharacters(in: CharacterSet(charactersIn: ".")) + place(context)
+        @unknown default: return "\(error)"
+        }
     }
 }

@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Sets how many threads OpenBLAS may use for each call.
 ///
@@ -24,6 +25,13 @@ public func openBLASThreadCount() -> Int {
 public func openBLASCoreName() -> String {
     guard let name = rrl_openblas_core_name() else { return "unknown" }
     return String(cString: name)
+}
+
+/// OpenBLAS's build description: version, build options and the kernel in use
+/// (e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64").
+public func openBLASConfiguration() -> String {
+    guard let text = openblas_get_config() else { return "unknown" }
+    return String(cString: text).trimmingCharacters(in: .whitespaces)
 }
 
 /// Evaluated once, by the first `MLP` initialiser.

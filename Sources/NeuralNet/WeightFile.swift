@@ -6,6 +6,10 @@ import Foundation
 /// magic `RRLWGHTS` (8 bytes), format version (UInt32), tensor count (UInt32);
 /// per tensor: name length (UInt32), UTF-8 name, rank (UInt32), dimensions
 /// (UInt64 each); then every tensor's values (Float32) in the same order.
+///
+/// Header fields have limits (`maxTensorCount`, `maxNameLength`, `maxRank`,
+/// `maxDimension`); a value beyond them marks a damaged header, while a file
+/// that ends early with plausible fields is reported as truncated.
 public enum WeightFile {
     /// A named tensor: row-major `values` whose count is the product of `shape`.
     public typealias Tensor = (name: String, shape: [Int], values: [Float])
@@ -14,6 +18,14 @@ public enum WeightFile {
     public static let magic: [UInt8] = Array("RRLWGHTS".utf8)
     /// The format version written by `save`, and the only one `load` reads.
     public static let formatVersion: UInt32 = 1
+    /// Most tensors one file may hold.
+    public static let maxTensorCount = 1 << 16
+    /// Longest tensor name, in UTF-8 bytes.
+    public static let maxNameLength = 1024
+    /// Highest tensor rank.
+    public static let maxRank = 8
+    /// Largest single dimension.
+    public static let maxDimension = Int(Int32.max)
 
     /// Writes `tensors` to `path` atomically: the file is written under a
     /// temporary name in the same directory, flushed to disk, then renamed over
@@ -64,6 +76,10 @@ public enum WeightFile {
 
     static func encode(_ tensors: [Tensor]) throws -> [UInt8] {
         var names = Set<String>()
+        guard tensors.count <= maxTensorCount else {
+            throw WeightFileError.invalidTensor(name: tensors[maxTensorCount].name,
+                                                detail: "a file holds at most \(maxTensorCount) tensors")
+        }
         var bytes = magic
         bytes.appendLittleEndian(formatVersion)
         bytes.appendLittleEndian(UInt32(tensors.count))
@@ -71,7 +87,11 @@ public enum WeightFile {
             guard names.insert(tensor.name).inserted else {
                 throw WeightFileError.invalidTensor(name: tensor.name, detail: "the name is used twice")
             }
-            guard let count = elementCount(tensor.shape) else {
+            guard tensor.name.utf8.count <= maxNameLength else {
+                throw WeightFileError.invalidTensor(name: tensor.name, detail: "names are at most \(maxNameLength) bytes")
+            }
+            guard tensor.shape.count <= maxRank, tensor.shape.allSatisfy({ $0 <= maxDimension }),
+                  let count = elementCount(tensor.shape) else {
                 throw WeightFileError.invalidTensor(name: tensor.name, detail: "invalid shape \(tensor.shape)")
             }
             guard count == tensor.values.count else {
@@ -93,7 +113,10 @@ public enum WeightFile {
 
     static func decode(_ bytes: [UInt8], path: String) throws -> [Tensor] {
         var reader = ByteReader(bytes: bytes, path: path)
-        guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else {
+        if bytes.count < magic.count && Array(magic.prefix(bytes.count)) == bytes {
+            throw WeightFileError.truncated(path: path, detail: bytes.isEmpty ? "the file is empty" : "the file ends inside the magic string")
+        }
+        guard Array(bytes.prefix(magic.count)) == magic else {
             throw WeightFileError.badMagic(path: path)
         }
         reader.position = magic.count
@@ -102,32 +125,45 @@ public enum WeightFile {
             throw WeightFileError.unsupportedVersion(path: path, found: version, supported: formatVersion)
         }
         let count: UInt32 = try reader.read("tensor count")
+        guard count <= maxTensorCount else {
+            throw WeightFileError.damagedHeader(path: path, detail: "tensor count \(count) exceeds the format's \(maxTensorCount)")
+        }
         var headers: [(name: String, shape: [Int], count: Int)] = []
+        var expectedData = 0
         var names = Set<String>()
         for index in 0..<Int(count) {
             let nameLength: UInt32 = try reader.read("name length of tensor \(index)")
+            guard nameLength <= maxNameLength else {
+                throw WeightFileError.damagedHeader(
+                    path: path, detail: "tensor \(index) has a name of \(nameLength) bytes; names are at most \(maxNameLength)")
+            }
             let nameBytes = try reader.readBytes(Int(nameLength), "name of tensor \(index)")
             guard let name = String(validating: nameBytes, as: UTF8.self) else {
-                throw WeightFileError.malformed(path: path, detail: "name of tensor \(index) is not UTF-8")
+                throw WeightFileError.damagedHeader(path: path, detail: "the name of tensor \(index) is not UTF-8")
             }
             guard names.insert(name).inserted else {
-                throw WeightFileError.malformed(path: path, detail: "tensor name \(name) appears twice")
+                throw WeightFileError.damagedHeader(path: path, detail: "tensor name \(name) appears twice")
             }
             let rank: UInt32 = try reader.read("rank of \(name)")
+            guard rank <= maxRank else {
+                throw WeightFileError.damagedHeader(path: path, detail: "\(name) has rank \(rank); the format allows \(maxRank)")
+            }
             var shape: [Int] = []
             for _ in 0..<rank {
                 let dimension: UInt64 = try reader.read("shape of \(name)")
-                guard dimension <= UInt64(Int32.max) else {
-                    throw WeightFileError.malformed(path: path, detail: "\(name) has dimension \(dimension)")
+                guard dimension <= UInt64(maxDimension) else {
+                    throw WeightFileError.damagedHeader(path: path, detail: "\(name) has dimension \(dimension)")
                 }
                 shape.append(Int(dimension))
             }
-            guard let elements = elementCount(shape), elements <= bytes.count / 4 else {
-                throw WeightFileError.malformed(path: path, detail: "\(name) has impossible shape \(shape)")
+            // Whether the data is all there is checked once the header is read:
+            // a file cut short is truncated, not malformed.
+            guard let elements = elementCount(shape), elements <= Int.max / 4 - expectedData / 4 - 1 else {
+                throw WeightFileError.damagedHeader(path: path, detail: "\(name) has impossible shape \(shape)")
             }
             headers.append((name, shape, elements))
+            expectedData += 4 * elements
         }
-        let expectedData = headers.reduce(0) { $0 + 4 * $1.count }
         let available = bytes.count - reader.position
         guard available >= expectedData else {
             throw WeightFileError.truncated(

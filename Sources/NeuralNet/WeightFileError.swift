@@ -12,6 +12,10 @@ public enum WeightFileError: Error, Equatable, Sendable, CustomStringConvertible
     case unsupportedVersion(path: String, found: UInt32, supported: UInt32)
     /// The file ends before its header or data does.
     case truncated(path: String, detail: String)
+    /// A header field holds a value no weight file has (a tensor count, name
+    /// length or rank beyond the format's limits, a name that is not UTF-8, ...):
+    /// the file was damaged or was never a weight file.
+    case damagedHeader(path: String, detail: String)
     /// The file's header is inconsistent (bad names, sizes, trailing bytes, ...).
     case malformed(path: String, detail: String)
     /// A tensor is unusable (e.g. values do not match its shape).
@@ -35,6 +39,8 @@ public enum WeightFileError: Error, Equatable, Sendable, CustomStringConvertible
             return "weight file '\(path)' has format version \(found); this build reads version \(supported)"
         case .truncated(let path, let detail):
             return "weight file '\(path)' is truncated: \(detail)"
+        case .damagedHeader(let path, let detail):
+            return "weight file '\(path)' has a damaged header (\(detail)); it is not a usable RatingRL weight file"
         case .malformed(let path, let detail):
             return "weight file '\(path)' is malformed: \(detail)"
         case .invalidTensor(let name, let detail):

@@ -11,16 +11,22 @@ struct BenchEnvCommand: ParsableCommand {
     @Option(help: "A task, a comma-separated list, or 'all' for the six benchmark tasks.")
     var task = "all"
 
-    @Option(help: "Agent steps timed per task and side, split over the rounds.")
+    // `.unconditional` lets negative numbers through to the range checks.
+    @Option(parsing: .unconditional, help: "Agent steps timed per task and side, split over the rounds.")
     var steps = 30_000
 
-    @Option(help: "Rounds alternating environment and raw physics; each side keeps its fastest.")
+    @Option(parsing: .unconditional, help: "Rounds alternating environment and raw physics; each side keeps its fastest.")
     var rounds = 3
 
     @Option(help: "Write the results as JSON to this file as well.")
     var json: String?
 
     @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
+        guard steps >= rounds else { throw ValidationError("--steps must be at least --rounds (\(rounds)), got \(steps)") }
+    }
 
     func run() throws {
         let tasks = try resolveTasks(task)

@@ -18,19 +18,26 @@ struct BenchPPOCommand: ParsableCommand {
     @Option(help: "Override preset fields: comma-separated key=value (see `ratingrl train --help`).")
     var set: String?
 
-    @Option(help: "PPO updates to time.")
+    // `.unconditional` lets negative numbers through to the range checks.
+    @Option(parsing: .unconditional, help: "PPO updates to time (at least 1).")
     var updates = 3
 
-    @Option(help: "Environment steps of the run to estimate core-minutes for.")
+    @Option(parsing: .unconditional, help: "Environment steps of the run to estimate core-minutes for.")
     var estimateSteps = 4_000_000
 
-    @Option(help: "Threads stepping environments.")
+    @Option(parsing: .unconditional, help: "Threads stepping environments.")
     var workers = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Also write the result as JSON here.")
     var json: String?
 
     @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard updates >= 1 else { throw ValidationError("--updates must be at least 1, got \(updates)") }
+        guard estimateSteps >= 1 else { throw ValidationError("--estimate-steps must be at least 1, got \(estimateSteps)") }
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers)") }
+    }
 
     func run() throws {
         _ = try resolveTasks(task)

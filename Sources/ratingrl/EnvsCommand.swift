@@ -10,15 +10,25 @@ struct EnvsCommand: ParsableCommand {
 
     func run() throws {
         let models = try modelOptions.directory()
-        print("task                      obs  act  substeps  observation keys")
+        // Every task is built before anything is printed, so a damaged models
+        // folder gives one error rather than half a table.
+        var rows: [String] = []
         for name in Suite.taskNames {
-            let environment = try Suite.make(name, models: models)
+            let environment: ControlEnvironment
+            do { environment = try Suite.make(name, models: models) } catch {
+                // MuJoCo's parser messages span lines; the error stays on one.
+                let reason = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+                throw ValidationFailure(message: "cannot build \(name) from the models in \(models.path): \(reason). "
+                                        + "Run `make models` to fetch the suite's model files again.")
+            }
             let keys = environment.observationSpec.keys.map { "\($0.name)(\($0.size))" }.joined(separator: " ")
             let marker = Suite.benchmarkTasks.contains(name) ? "*" : " "
-            print(pad(marker + name, 25), pad("\(environment.observationSpec.size)", 4, right: true),
-                  pad("\(environment.actionSpec.size)", 4, right: true),
-                  pad("\(environment.task.substeps)", 9, right: true), " " + keys)
+            rows.append([pad(marker + name, 25), pad("\(environment.observationSpec.size)", 4, right: true),
+                         pad("\(environment.actionSpec.size)", 4, right: true),
+                         pad("\(environment.task.substeps)", 9, right: true), " " + keys].joined(separator: " "))
         }
+        print("task                      obs  act  substeps  observation keys")
+        for row in rows { print(row) }
         print("* the paper's six benchmark tasks")
     }
 }

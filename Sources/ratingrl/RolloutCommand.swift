@@ -11,16 +11,17 @@ struct RolloutCommand: ParsableCommand {
     @Option(help: "A task, a comma-separated list, or 'all' for the six benchmark tasks.")
     var task = "all"
 
-    @Option(help: "Episodes per task.")
+    // `.unconditional` lets negative numbers through to the range check.
+    @Option(parsing: .unconditional, help: "Episodes per task.")
     var episodes = 1
 
-    @Option(help: "Random seed (initial states and actions).")
+    @Option(parsing: .unconditional, help: "Random seed (initial states and actions).")
     var seed: UInt64 = 0
 
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
-        guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1") }
+        guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1, got \(episodes)") }
     }
 
     func run() throws {

@@ -110,10 +110,61 @@ final class WeightFileTests: XCTestCase {
         XCTAssertThrowsError(try WeightFile.load(from: path)) {
             XCTAssertEqual($0 as? WeightFileError, .badMagic(path: path))
         }
-        writeRaw([])
+        writeRaw(Array("PK\u{3}\u{4} a zip archive".utf8))
         XCTAssertThrowsError(try WeightFile.load(from: path)) {
             XCTAssertEqual($0 as? WeightFileError, .badMagic(path: path))
         }
+    }
+
+    /// A file cut anywhere, even inside the magic string or just after a
+    /// complete header, is truncated (not damaged or malformed).
+    func testEveryProperPrefixIsTruncated() throws {
+        let bytes = try savedBytes()
+        for length in 0..<bytes.count {
+            writeRaw(Array(bytes.prefix(length)))
+            XCTAssertThrowsError(try WeightFile.load(from: path)) { error in
+                guard case .truncated(let p, _)? = error as? WeightFileError else {
+                    return XCTFail("length \(length): \(error)")
+                }
+                XCTAssertEqual(p, path)
+                XCTAssert("\(error)".contains("is truncated") && "\(error)".contains(path), "\(error)")
+            }
+        }
+    }
+
+    /// Header fields overwritten with garbage are reported as a damaged header
+    /// naming the file, not as truncation, though the file's data then no
+    /// longer matches either.
+    func testDamagedHeaderIsReportedAsSuch() throws {
+        let good = try savedBytes()
+        // Offsets: tensor count 12, first name length 16, first name 20..<40, its rank 40.
+        let damages: [(String, Int, [UInt8])] = [
+            ("tensor count", 12, [0xFF, 0xFF, 0xFF, 0xFF]),
+            ("name length", 16, [0x00, 0x00, 0x01, 0x00]),
+            ("name bytes", 20, [0xFF, 0xFE]),
+            ("rank", 40, [0x31, 0x32, 0x33, 0x34]),
+            ("dimension", 44 + 4, [0x00, 0x00, 0x00, 0x80]),
+        ]
+        for (field, offset, garbage) in damages {
+            var bytes = good
+            bytes.replaceSubrange(offset..<(offset + garbage.count), with: garbage)
+            writeRaw(bytes)
+            XCTAssertThrowsError(try WeightFile.load(from: path), field) { error in
+                guard case .damagedHeader(let p, _)? = error as? WeightFileError else {
+                    return XCTFail("\(field): \(error)")
+                }
+                XCTAssertEqual(p, path)
+                let text = "\(error)"
+                XCTAssert(text.contains("damaged header") && text.contains(path) && !text.contains("truncated"), text)
+            }
+        }
+    }
+
+    func testSaveRefusesWhatTheHeaderCannotHold() {
+        let long = String(repeating: "n", count: WeightFile.maxNameLength + 1)
+        XCTAssertThrowsError(try WeightFile.save([(name: long, shape: [1], values: [0])], to: path))
+        XCTAssertThrowsError(try WeightFile.save([(name: "deep", shape: Array(repeating: 1, count: 9), values: [0])], to: path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 
     func testUnsupportedVersion() throws {

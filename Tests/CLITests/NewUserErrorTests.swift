@@ -1,0 +1,124 @@
+import Foundation
+import XCTest
+
+/// Mistakes a new user makes with the smaller commands: each gets a one-line
+/// error naming the problem and a non-zero exit, never a crash or a half-done output.
+final class NewUserErrorTests: XCTestCase {
+    struct Outcome { let status: Int32; let output: String; let error: String }
+
+    /// Runs the `ratingrl` built next to this test bundle from the repository root.
+    func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("ratingrl")
+        process.arguments = arguments
+        process.currentDirectoryURL = CommandLineTests.repositoryRoot
+        process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
+                       error: String(decoding: errData, as: UTF8.self))
+    }
+
+    func temporaryFolder() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rrl-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
+    /// Fails unless the command exited non-zero with `expected` on its first
+    /// error line, printed nothing on stdout, and did not crash.
+    func assertRejected(_ arguments: [String], _ expected: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let outcome = try run(arguments)
+        let firstLine = outcome.error.split(separator: "\n").first.map(String.init) ?? ""
+        XCTAssertNotEqual(outcome.status, 0, "\(arguments)", file: file, line: line)
+        XCTAssert(firstLine.contains(expected), "\(arguments): \(outcome.error)", file: file, line: line)
+        XCTAssertFalse(outcome.error.contains("Missing value"), "\(arguments): \(outcome.error)", file: file, line: line)
+        XCTAssertFalse(outcome.error.contains("Fatal error") || outcome.error.contains("Stack dump"),
+                       "\(arguments) crashed: \(outcome.error)", file: file, line: line)
+        XCTAssertEqual(outcome.output, "", "\(arguments) printed on stdout", file: file, line: line)
+    }
+
+    func testSegmentReturnsRejectsBadCountsWithoutCrashing() throws {
+        let task = ["segment-returns", "--task", "cartpole-balance"]
+        try assertRejected(task + ["--episodes", "0"], "--episodes must be at least 1, got 0")
+        try assertRejected(task + ["--episodes", "-5"], "--episodes must be at least 1, got -5")
+        try assertRejected(task + ["--length", "0"], "--length must be between 1 and the episode length 1000, got 0")
+        try assertRejected(task + ["--length", "-3"], "--length must be between 1 and the episode length 1000, got -3")
+        try assertRejected(task + ["--length", "1001"], "--length must be between 1 and the episode length 1000, got 1001")
+        try assertRejected(task + ["--seed", "-1"], "'-1' is invalid for '--seed")
+        let whole = try run(task + ["--episodes", "1", "--length", "1000"])
+        XCTAssertEqual(whole.status, 0, whole.error)
+        XCTAssert(whole.output.contains("segments of 1000 steps"), whole.output)
+    }
+
+    func testNegativeNumbersReachTheRangeChecks() throws {
+        try assertRejected(["rollout", "--task", "cartpole-balance", "--episodes", "-2"], "--episodes must be at least 1, got -2")
+        try assertRejected(["rollout", "--seed", "-2"], "'-2' is invalid for '--seed")
+        try assertRejected(["bench-env", "--task", "cartpole-balance", "--steps", "-5"], "--steps must be at least --rounds (3), got -5")
+        try assertRejected(["bench-env", "--task", "cartpole-balance", "--rounds", "-1"], "--rounds must be at least 1, got -1")
+        try assertRejected(["bench-ppo", "--updates", "-1"], "--updates must be at least 1, got -1")
+        try assertRejected(["bench-ppo", "--workers", "-2"], "--workers must be at least 1, got -2")
+        try assertRejected(["bench-ppo", "--estimate-steps", "-2"], "--estimate-steps must be at least 1, got -2")
+    }
+
+    /// Zero updates would divide by zero and print -nan.
+    func testBenchPPORejectsZeroUpdates() throws {
+        try assertRejected(["bench-ppo", "--updates", "0"], "--updates must be at least 1, got 0")
+    }
+
+    func testSegmentReturnsTakesTheTaskFromTheRunFolder() throws {
+        let folder = temporaryFolder()
+        let train = try run(["train", "--task", "cartpole-balance", "--steps", "256", "--quiet", "--out", folder,
+                             "--set", "environments=2,stepsPerRollout=128,hiddenSizes=8,epochs=1", "--eval-episodes", "1"])
+        XCTAssertEqual(train.status, 0, train.error)
+
+        let survey = try run(["segment-returns", "--run", folder, "--episodes", "1"])
+        XCTAssertEqual(survey.status, 0, survey.error)
+        XCTAssert(survey.output.hasPrefix("cartpole-balance, trained policy"), survey.output)
+        let agreeing = try run(["segment-returns", "--run", folder, "--task", "cartpole-balance", "--episodes", "1"])
+        XCTAssertEqual(agreeing.output, survey.output, "the same policy and seed give the same survey")
+
+        try assertRejected(["segment-returns", "--run", folder, "--task", "walker-walk"],
+                           "--task walker-walk disagrees with the run's task cartpole-balance")
+        try assertRejected(["segment-returns"], "give --task")
+        let missing = folder + "-missing"
+        try assertRejected(["segment-returns", "--run", missing], "run folder \(missing) does not exist")
+        try assertRejected(["segment-returns", "--run", FileManager.default.temporaryDirectory.path], "has no readable config.json")
+
+        // A checkpoint whose tensor count was overwritten: a damaged header, named.
+        let checkpoint = folder + "/checkpoint.weights"
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: checkpoint)))
+        var bytes = original
+        bytes.replaceSubrange(12..<16, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        try Data(bytes).write(to: URL(fileURLWithPath: checkpoint))
+        try assertRejected(["segment-returns", "--run", folder], "weight file '\(checkpoint)' has a damaged header")
+        try Data(original.prefix(100)).write(to: URL(fileURLWithPath: checkpoint))
+        try assertRejected(["segment-returns", "--run", folder], "weight file '\(checkpoint)' is truncated")
+    }
+
+    /// A copy of the suite's models to break.
+    func copyOfModels() throws -> String {
+        let source = CommandLineTests.repositoryRoot.appendingPathComponent("models").resolvingSymlinksInPath()
+        let copy = temporaryFolder()
+        try FileManager.default.copyItem(atPath: source.path, toPath: copy)
+        return copy
+    }
+
+    func testEnvsChecksEveryModelBeforePrinting() throws {
+        let malformed = try copyOfModels()
+        try "<mujoco><broken".write(toFile: malformed + "/walker.xml", atomically: true, encoding: .utf8)
+        try assertRejected(["envs", "--models", malformed], "\(malformed)/walker.xml")
+        try assertRejected(["envs", "--models", malformed], "make models")
+
+        let incomplete = try copyOfModels()
+        try FileManager.default.removeItem(atPath: incomplete + "/cheetah.xml")
+        try assertRejected(["envs", "--models", incomplete], "the models folder \(incomplete) lacks cheetah.xml")
+        try assertRejected(["envs", "--models", incomplete], "make models")
+    }
+}
