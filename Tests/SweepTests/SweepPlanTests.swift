@@ -1,5 +1,8 @@
 import Experiments
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Sweep
 import XCTest
 
@@ -107,7 +110,9 @@ final class SweepRunnerTests: XCTestCase {
         let runner = SweepRunner(plan: plan, executable: "/bin/ratingrl", jobs: 2, extraArguments: ["--models", "/m"],
                                  environment: ["OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "4"],
                                  output: { _ in })
-        XCTAssertEqual(runner.environment, ["OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "1"])
+        XCTAssertEqual(runner.environment, ["OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "1",
+                                            "RATINGRL_PARENT_PID": "\(getpid())"],
+                       "one BLAS thread, and the sweep's pid so that runs stop when it is gone")
         let first = root + "/cartpole-balance/ppo/seed1"
         XCTAssertEqual(runner.command(for: plan.runs[0]),
                        ["/bin/ratingrl", "train", "--config", first + "/request.json", "--out", first, "--quiet", "--models", "/m"])
