@@ -10,13 +10,19 @@ final class CommandLineTests: XCTestCase {
     struct Outcome { let status: Int32; let output: String; let error: String }
 
     func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
+        try Self.run(arguments, environment: extra)
+    }
+
+    /// Runs the `ratingrl` built next to this test bundle, from the repository
+    /// root, to its end; `extra` is added to the environment.
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         // The test bundle lives next to the executables it was built with.
         let binary = Bundle.main.bundleURL.appendingPathComponent("ratingrl")
         XCTAssert(FileManager.default.isExecutableFile(atPath: binary.path), "no executable at \(binary.path)")
         process.executableURL = binary
         process.arguments = arguments
-        process.currentDirectoryURL = Self.repositoryRoot
+        process.currentDirectoryURL = repositoryRoot
         process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         process.standardInput = FileHandle.nullDevice
         let out = Pipe(), err = Pipe()

@@ -4,25 +4,11 @@ import XCTest
 /// Mistakes a new user makes with the smaller commands: each gets a one-line
 /// error naming the problem and a non-zero exit, never a crash or a half-done output.
 final class NewUserErrorTests: XCTestCase {
-    struct Outcome { let status: Int32; let output: String; let error: String }
+    typealias Outcome = CommandLineTests.Outcome
 
     /// Runs the `ratingrl` built next to this test bundle from the repository root.
     func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("ratingrl")
-        process.arguments = arguments
-        process.currentDirectoryURL = CommandLineTests.repositoryRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
-                       error: String(decoding: errData, as: UTF8.self))
+        try CommandLineTests.run(arguments, environment: ["OPENBLAS_NUM_THREADS": "1"])
     }
 
     func temporaryFolder() -> String {

@@ -8,18 +8,11 @@ import XCTest
 /// An interrupted run resumed from its checkpoint ends with the files of an
 /// uninterrupted run (but for timings), wherever it was interrupted.
 final class ResumeTests: XCTestCase {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
     func models() throws -> ModelDirectory {
-        try ModelDirectory(path: Self.repositoryRoot.appendingPathComponent("models").path)
+        try ModelDirectory(path: TrainingRunTests.repositoryRoot.appendingPathComponent("models").path)
     }
 
-    func temporaryFolder() -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("resume-\(UUID().uuidString)").path
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-        return path
-    }
+    func temporaryFolder() -> String { temporaryRunFolder() }
 
     /// A small rating run: pre-training on the state-entropy bonus until 1536
     /// steps, then four feedback rounds from the first finished episodes on.

@@ -6,6 +6,15 @@ import PPO
 import RewardLearning
 import XCTest
 
+extension XCTestCase {
+    /// A fresh folder path under the temporary directory, removed after the test.
+    func temporaryRunFolder() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+}
+
 final class TrainingRunTests: XCTestCase {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -14,11 +23,7 @@ final class TrainingRunTests: XCTestCase {
         try ModelDirectory(path: Self.repositoryRoot.appendingPathComponent("models").path)
     }
 
-    func temporaryFolder() -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)").path
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-        return path
-    }
+    func temporaryFolder() -> String { temporaryRunFolder() }
 
     func tinyConfig(seed: UInt64) -> TrainingConfig {
         var ppo = PPOConfig.quick
