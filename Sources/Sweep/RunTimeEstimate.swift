@@ -9,14 +9,15 @@ import Experiments
 public struct RunTimeEstimate: Sendable {
     /// Environment steps per second of PPO training, one core, by preset and task.
     public static let stepsPerSecond: [String: [String: Double]] = [
-        // 4 rollouts (quick) or 1 rollout (paper) per task, OpenBLAS Haswell kernel, AVX2 machine.
+        // quick: 4 rollouts per task; paper: CPU seconds of a 64,000-step run (4 rollouts,
+        // quadruped 8) with its evaluation, one worker; OpenBLAS Haswell kernel, AVX2 machine.
         "quick": ["cartpole-balance": 18_500, "ball_in_cup-catch": 4250, "finger-spin": 6400,
                   "cheetah-run": 6900, "walker-walk": 3300, "quadruped-walk": 3600],
-        "paper": ["cartpole-balance": 1270, "ball_in_cup-catch": 1230, "finger-spin": 1600,
-                  "cheetah-run": 1160, "walker-walk": 750, "quadruped-walk": 650],
+        "paper": ["cartpole-balance": 1320, "ball_in_cup-catch": 1230, "finger-spin": 1380,
+                  "cheetah-run": 1290, "walker-walk": 1060, "quadruped-walk": 1010],
     ]
     /// Speed assumed for a task or preset not in the table (the slowest measured).
-    static let fallbackStepsPerSecond = 650.0
+    static let fallbackStepsPerSecond = 1010.0
     /// Seconds of one core to train the default 3-member 3×256 reward ensemble
     /// for one epoch, per rated step (segments × segment length); rewardbench,
     /// 500 segments: 1.06 CPU seconds per epoch.
