@@ -38,7 +38,14 @@ struct TrainCommand: ParsableCommand {
         (deterministic evaluations: mean true return), DIR/checkpoint.weights
         and DIR/summary.json (final_eval_return, env_steps, wall_seconds, ...).
         The same config and seed give the same progress.csv apart from its two
-        timing columns.
+        timing columns. Rating methods add feedback.jsonl, ratings.jsonl and
+        reward_model.weights.
+
+        While it runs, DIR/checkpoints/ holds the two newest run-state
+        checkpoints. Ctrl-C or SIGTERM finishes the current update (or
+        reward-training epoch), writes one and exits 130 or 143; a second
+        Ctrl-C stops at once. `ratingrl train --resume DIR` continues a stopped
+        or killed run to the files an uninterrupted run would have written.
         """)
 
     @Option(help: ArgumentHelp("A run's config.json, or a JSON or YAML file with any of its fields (see below).", valueName: "file"))
