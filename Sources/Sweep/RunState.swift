@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where a run of a sweep stands, read from its folder.
 public enum RunState: String, Sendable, Codable, CaseIterable {
@@ -6,6 +9,8 @@ public enum RunState: String, Sendable, Codable, CaseIterable {
     case new
     /// The run started (config.json) and did not finish: it is resumed.
     case interrupted
+    /// A process is training the run now (it holds the folder's lock): left alone.
+    case running
     /// The run's last attempt exited with an error (failed.json); it is retried.
     case failed
     /// summary.json exists: the run is skipped.
@@ -15,9 +20,23 @@ public enum RunState: String, Sendable, Codable, CaseIterable {
     public init(folder path: String) {
         let manager = FileManager.default
         if manager.fileExists(atPath: path + "/summary.json") { self = .finished }
+        else if Self.isLocked(folder: path) { self = .running }
         else if manager.fileExists(atPath: path + "/" + FailureRecord.fileName) { self = .failed }
         else if manager.fileExists(atPath: path + "/config.json") { self = .interrupted }
         else { self = .new }
+    }
+
+    /// Whether a process holds the run folder's lock (`ratingrl train` takes it
+    /// for as long as it trains there; the system drops it when that process ends).
+    public static func isLocked(folder path: String) -> Bool {
+        let descriptor = open(path + "/.lock", O_RDONLY)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
+            flock(descriptor, LOCK_UN)
+            return false
+        }
+        return errno == EWOULDBLOCK
     }
 
     /// Whether the next attempt continues the run (`train --resume`) rather

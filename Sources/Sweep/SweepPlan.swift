@@ -70,7 +70,7 @@ public struct SweepPlan: Sendable {
         switch state(of: run) {
         case .finished: return 0
         case .new: return total
-        case .interrupted, .failed:
+        case .interrupted, .failed, .running:
             let done = SweepFiles.lastProgress(folder: path(of: run))?.steps ?? 0
             return total * max(0, 1 - Double(done) / Double(max(1, run.config.updates * run.config.ppo.rolloutSize)))
         }
@@ -101,14 +101,14 @@ public struct SweepPlan: Sendable {
     /// finished, with each failure's reason.
     public func statusReport() -> String {
         var lines = [countsLine()]
-        for state in [RunState.failed, .interrupted, .new] {
+        for state in [RunState.failed, .running, .interrupted, .new] {
             let matching = runs.filter { self.state(of: $0) == state }
             guard !matching.isEmpty else { continue }
             lines.append("\(state.rawValue == "new" ? "not started" : state.rawValue):")
             for run in matching.prefix(state == .new ? 10 : matching.count) {
                 var line = "  " + run.folder
                 if state == .failed, let record = FailureRecord.read(folder: path(of: run)) { line += "  " + record.summary }
-                if state == .interrupted, let progress = SweepFiles.lastProgress(folder: path(of: run)) {
+                if state == .interrupted || state == .running, let progress = SweepFiles.lastProgress(folder: path(of: run)) {
                     line += "  at \(progress.steps) of \(run.config.updates * run.config.ppo.rolloutSize) steps"
                 }
                 lines.append(line)
@@ -122,6 +122,7 @@ public struct SweepPlan: Sendable {
         let counts = counts()
         return "\(runs.count) runs in \(root): \(counts[.finished] ?? 0) finished, \(counts[.interrupted] ?? 0) interrupted, "
             + "\(counts[.failed] ?? 0) failed, \(counts[.new] ?? 0) not started"
+            + ((counts[.running] ?? 0) > 0 ? ", \(counts[.running]!) running (trained by another process now)" : "")
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

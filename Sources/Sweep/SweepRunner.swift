@@ -82,9 +82,15 @@ public struct SweepRunner: Sendable {
     /// Runs every unfinished run; returns when all have ended or, after a
     /// signal, when the running ones have stopped.
     public func run(signals: SignalWatch) -> Outcome {
-        var queue = Self.startOrder(plan.runs).filter { plan.state(of: $0) != .finished }
+        let states = Dictionary(plan.runs.map { ($0.folder, plan.state(of: $0)) }) { first, _ in first }
+        // Runs another process is training now (their folder is locked) are left to it.
+        for run in plan.runs where states[run.folder] == .running {
+            output("skipped \(run.folder): it is being trained by another process")
+        }
+        var queue = Self.startOrder(plan.runs).filter { ![.finished, .running].contains(states[$0.folder]) }
         var outcome = Outcome()
-        outcome.finished = plan.runs.count - queue.count
+        outcome.finished = plan.runs.filter { states[$0.folder] == .finished }.count
+        outcome.unfinished = plan.runs.filter { states[$0.folder] == .running }.count
         var running: [Running] = []
         var forwarded: Int32?
         var lastProgress = Date.distantPast

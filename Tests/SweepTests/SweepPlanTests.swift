@@ -135,3 +135,23 @@ final class SweepRunnerTests: XCTestCase {
         ])
     }
 }
+
+/// A run another process is training (its folder locked) is reported as running and left alone.
+final class RunningRunTests: XCTestCase {
+    func testALockedRunFolderIsRunning() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rrl-sweep-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
+        let grid = try SweepGrid(try ConfigValue.parse("tasks: [cartpole-balance]\nseeds: [1, 2]\nsteps: 10", name: "g"), name: "g")
+        let plan = try SweepPlan(grid: grid, root: root)
+        let folder = plan.path(of: plan.runs[0])
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "{}".write(toFile: folder + "/config.json", atomically: true, encoding: .utf8)
+        XCTAssertEqual(plan.state(of: plan.runs[0]), .interrupted)
+        var lock: RunLock? = try RunDirectory(existing: folder).lock()
+        XCTAssertEqual(plan.state(of: plan.runs[0]), .running)
+        XCTAssert(plan.statusReport().contains("1 running"), plan.statusReport())
+        XCTAssertNotNil(lock)
+        lock = nil
+        XCTAssertEqual(plan.state(of: plan.runs[0]), .interrupted, "the lock goes with its holder")
+    }
+}
