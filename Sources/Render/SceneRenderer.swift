@@ -1,0 +1,141 @@
+import CMuJoCo
+import MuJoCo
+
+/// Renders a model's simulation state to RGB images with MuJoCo's own
+/// renderer, off screen, in a headless OpenGL context.
+///
+/// Rendering only reads the simulation (`mjv_updateScene`); it never steps or
+/// changes it. The renderer sets the model's off-screen buffer size (and, in
+/// fast mode, its multisampling), which only affects rendering.
+/// Use a renderer on the thread that created it.
+public final class SceneRenderer {
+    public let model: Model
+    public let width: Int
+    public let height: Int
+    public let quality: RenderQuality
+    /// The GL context frames are drawn in; may be shared by several renderers.
+    public let context: HeadlessGLContext
+    private let scene: UnsafeMutablePointer<mjvScene>
+    private let glResources: UnsafeMutablePointer<mjrContext>
+    private var options = mjvOption()
+    private var camera = mjvCamera()
+    private var buffer: [UInt8]
+
+    /// - Parameters:
+    ///   - context: a GL context to draw in; a new one (through `backend`) when nil.
+    /// - Throws: `RenderError` for an unknown camera (listing the valid ones),
+    ///   a size outside 1…the GL limit, or no usable GL.
+    public init(model: Model, width: Int, height: Int, camera choice: CameraChoice = .free,
+                quality: RenderQuality = .quality, backend: GLBackend = .egl,
+                context: HeadlessGLContext? = nil) throws {
+        MuJoCoRuntime.installHandlers()
+        // Cheap checks first: no GL context is made for a bad camera.
+        let resolvedCamera = try Self.camera(for: choice, in: model)
+        guard width > 0, height > 0 else {
+            throw RenderError.invalidSize(width: width, height: height, limit: context?.maxBufferSize ?? 16384)
+        }
+        let context = try context ?? HeadlessGLContext(backend: backend)
+        context.makeCurrent()
+        let limit = context.maxBufferSize > 0 ? context.maxBufferSize : 4096
+        guard width <= limit, height <= limit else {
+            throw RenderError.invalidSize(width: width, height: height, limit: limit)
+        }
+        self.model = model; self.width = width; self.height = height; self.quality = quality
+        self.context = context
+        self.camera = resolvedCamera
+        buffer = [UInt8](repeating: 0, count: width * height * 3)
+
+        let m = model.raw
+        m.pointee.vis.global.offwidth = max(m.pointee.vis.global.offwidth, Int32(width))
+        m.pointee.vis.global.offheight = max(m.pointee.vis.global.offheight, Int32(height))
+        if quality == .fast { m.pointee.vis.quality.offsamples = 0 }
+
+        mjv_defaultOption(&options)
+        scene = .allocate(capacity: 1)
+        mjv_defaultScene(scene)
+        mjv_makeScene(m, scene, 2000)
+        if quality == .fast {
+            withUnsafeMutableBytes(of: &scene.pointee.flags) { flags in
+                for flag in [mjRND_SHADOW, mjRND_REFLECTION, mjRND_SKYBOX] { flags[Int(flag.rawValue)] = 0 }
+            }
+        }
+        glResources = .allocate(capacity: 1)
+        mjr_defaultContext(glResources)
+        let fontScale = height >= 400 ? mjFONTSCALE_150 : mjFONTSCALE_100
+        mjr_makeContext(m, glResources, Int32(fontScale.rawValue))
+        mjr_setBuffer(Int32(mjFB_OFFSCREEN.rawValue), glResources)
+        guard glResources.pointee.currentBuffer == Int32(mjFB_OFFSCREEN.rawValue) else {
+            mjr_freeContext(glResources); glResources.deallocate()
+            mjv_freeScene(scene); scene.deallocate()
+            throw RenderError.glUnavailable(backend: backend, detail: "the context has no off-screen framebuffer")
+        }
+    }
+
+    deinit {
+        context.makeCurrent()
+        mjr_freeContext(glResources)
+        glResources.deallocate()
+        mjv_freeScene(scene)
+        scene.deallocate()
+    }
+
+    /// The model's cameras by name ("camera N" for unnamed ones), in index order.
+    public static func cameraNames(of model: Model) -> [String] {
+        (0..<Int(model.raw.pointee.ncam)).map { id in
+            mj_id2name(model.raw, Int32(mjOBJ_CAMERA.rawValue), Int32(id)).map { String(cString: $0) } ?? "camera \(id)"
+        }
+    }
+
+    /// The body a tracking camera follows: the first child of the world that
+    /// has joints (the root of the articulated model), else body 1.
+    public static func rootBody(of model: Model) -> Int {
+        let m = model.raw.pointee
+        for body in 1..<max(1, Int(m.nbody)) where m.body_parentid[body] == 0 && m.body_jntnum[body] > 0 {
+            return body
+        }
+        return min(1, Int(m.nbody) - 1)
+    }
+
+    /// Renders the current state of `data` (a simulation of this renderer's
+    /// model). `caption` rows are drawn top left as label–value pairs.
+    public func render(_ data: SimulationData, caption: [(label: String, value: String)] = []) -> RGBImage {
+        precondition(data.model === model, "SceneRenderer: data belongs to a different model")
+        context.makeCurrent()
+        mjv_updateScene(model.raw, data.raw, &options, nil, &camera, Int32(mjCAT_ALL.rawValue), scene)
+        let viewport = mjrRect(left: 0, bottom: 0, width: Int32(width), height: Int32(height))
+        mjr_render(viewport, scene, glResources)
+        if !caption.isEmpty {
+            let labels = caption.map(\.label).joined(separator: "\n")
+            let values = caption.map(\.value).joined(separator: "\n")
+            mjr_overlay(Int32(mjFONT_NORMAL.rawValue), Int32(mjGRID_TOPLEFT.rawValue), viewport, labels, values, glResources)
+        }
+        mjr_readPixels(&buffer, nil, viewport, glResources)
+        return RGBImage(width: width, height: height, pixels: buffer).flippedVertically()
+    }
+
+    private static func camera(for choice: CameraChoice, in model: Model) throws -> mjvCamera {
+        var camera = mjvCamera()
+        mjv_defaultCamera(&camera)
+        let names = cameraNames(of: model)
+        let valid = names.enumerated().map { "\($0.element) (\($0.offset))" } + ["track", "free"]
+        switch choice {
+        case let .named(name):
+            guard let id = names.firstIndex(of: name) else { throw RenderError.unknownCamera(name, valid: valid) }
+            camera.type = Int32(mjCAMERA_FIXED.rawValue)
+            camera.fixedcamid = Int32(id)
+        case let .index(id):
+            guard names.indices.contains(id) else { throw RenderError.unknownCamera(String(id), valid: valid) }
+            camera.type = Int32(mjCAMERA_FIXED.rawValue)
+            camera.fixedcamid = Int32(id)
+        case .tracking:
+            camera.type = Int32(mjCAMERA_TRACKING.rawValue)
+            camera.trackbodyid = Int32(rootBody(of: model))
+            camera.distance = 2.2 * model.raw.pointee.stat.extent
+            camera.azimuth = 90
+            camera.elevation = -15
+        case .free:
+            mjv_defaultFreeCamera(model.raw, &camera)
+        }
+        return camera
+    }
+}
