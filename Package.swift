@@ -38,7 +38,7 @@ let package = Package(
         // MuJoCo's own renderer in a headless OpenGL context; PNG and video output.
         .target(name: "Render", dependencies: ["MuJoCo", "CMuJoCo", "CEGL", "CZlib"]),
         // Frames of replays, rated segments and policy episodes, and where they go.
-        .target(name: "Playback", dependencies: ["Render", "Control", "PPO", "Experiments"]),
+        .target(name: "Playback", dependencies: ["Render", "Control", "PPO", "Experiments", "Randomness"]),
         .executableTarget(name: "ratingrl", dependencies: [
             "Control", "PPO", "Experiments", "Ratings", "RewardLearning", "Render", "Playback",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
