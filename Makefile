@@ -3,7 +3,9 @@
 
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libmujoco-dev libopenblas-dev libxml2 python3 python3-pip ca-certificates
+# Rendering needs EGL and Mesa (headless OpenGL), zlib (PNG) and ffmpeg (videos; ffprobe in tests).
+APT_PACKAGES := libmujoco-dev libopenblas-dev libxml2 python3 python3-pip ca-certificates \
+	libegl-dev libegl-mesa0 libgl1-mesa-dri zlib1g-dev ffmpeg
 MODELS_STAMP := models/quadruped.xml
 RELEASE_BIN := .build/release/ratingrl
 # Tests run optimised (learning tests take minutes unoptimised); -enable-testing

@@ -101,6 +101,12 @@ public final class SceneRenderer {
     public func render(_ data: SimulationData, caption: [(label: String, value: String)] = []) -> RGBImage {
         precondition(data.model === model, "SceneRenderer: data belongs to a different model")
         context.makeCurrent()
+        if camera.type == Int32(mjCAMERA_TRACKING.rawValue) {
+            // MuJoCo's tracking camera closes only part of the gap to the body
+            // per frame; aim it exactly, so a frame depends on the state alone.
+            let com = data.raw.pointee.subtree_com + 3 * Int(camera.trackbodyid)
+            camera.lookat = (com[0], com[1], com[2])
+        }
         mjv_updateScene(model.raw, data.raw, &options, nil, &camera, Int32(mjCAT_ALL.rawValue), scene)
         let viewport = mjrRect(left: 0, bottom: 0, width: Int32(width), height: Int32(height))
         mjr_render(viewport, scene, glResources)

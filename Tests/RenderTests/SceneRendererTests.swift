@@ -1,6 +1,7 @@
 import Control
 import Foundation
 import MuJoCo
+import Randomness
 import Render
 import XCTest
 
@@ -27,6 +28,83 @@ final class SceneRendererTests: XCTestCase {
             for _ in 0..<20 { _ = try environment.step(action) }
             let later = renderer.render(environment.physics.data)
             XCTAssertNotEqual(later.digest, first.digest, "\(task): frames of two different states are identical")
+        }
+    }
+}
+
+final class SceneRendererInputTests: XCTestCase {
+    func testAnUnknownCameraIsRefusedWithTheValidOnesListed() throws {
+        let environment = try Suite.make("walker-walk", models: try testModels())
+        for choice in [CameraChoice.named("top"), .index(7)] {
+            XCTAssertThrowsError(try SceneRenderer(model: environment.physics.model, width: 32, height: 32, camera: choice)) { error in
+                let message = "\(error)"
+                XCTAssert(message.contains("unknown camera '\(choice)'"), message)
+                XCTAssert(message.contains("side (0)") && message.contains("back (1)") && message.contains("track"), message)
+            }
+        }
+    }
+
+    func testASizeOfZeroOrBeyondTheGLLimitIsRefused() throws {
+        let context = try HeadlessGLContext()
+        XCTAssertGreaterThan(context.maxBufferSize, 1000, "renderer \(context.renderer)")
+        let model = try Suite.make("cartpole-balance", models: try testModels()).physics.model
+        for (width, height) in [(0, 10), (10, 0), (context.maxBufferSize + 1, 10), (10, context.maxBufferSize + 1)] {
+            XCTAssertThrowsError(try SceneRenderer(model: model, width: width, height: height, context: context)) { error in
+                XCTAssertEqual(error as? RenderError, .invalidSize(width: width, height: height, limit: context.maxBufferSize))
+            }
+        }
+    }
+
+    func testACaptionIsDrawnInTheTopLeftCornerOnly() throws {
+        let environment = try Suite.make("cheetah-run", models: try testModels())
+        _ = try environment.reset()
+        let renderer = try SceneRenderer(model: environment.physics.model, width: 320, height: 240, camera: .named("side"))
+        let plain = renderer.render(environment.physics.data)
+        let captioned = renderer.render(environment.physics.data, caption: [("step", "12"), ("reward", "0.5")])
+        var changed: [(x: Int, y: Int)] = []
+        for y in 0..<plain.height {
+            for x in 0..<plain.width where (0..<3).contains(where: { plain.pixels[(y * plain.width + x) * 3 + $0] != captioned.pixels[(y * plain.width + x) * 3 + $0] }) {
+                changed.append((x, y))
+            }
+        }
+        XCTAssertGreaterThan(changed.count, 200, "the caption changed almost nothing")
+        XCTAssertLessThan(changed.map(\.x).max() ?? 0, plain.width / 2)
+        XCTAssertLessThan(changed.map(\.y).max() ?? 0, plain.height / 2)
+    }
+
+    func testTheTrackingCameraKeepsTheWalkerInViewAsItMoves() throws {
+        let environment = try Suite.make("walker-walk", models: try testModels())
+        _ = try environment.reset()
+        let renderer = try SceneRenderer(model: environment.physics.model, width: 64, height: 48, camera: .tracking, quality: .fast)
+        let here = renderer.render(environment.physics.data)
+        // Move the root 20 m along the floor: a tracking camera follows, a fixed free camera would lose it.
+        var state = environment.physics.data.state
+        state[1] += 20  // qpos: rootz, rootx, rooty, …
+        try environment.restore(state: state)
+        let there = renderer.render(environment.physics.data)
+        let orange = { (image: RGBImage) in stride(from: 0, to: image.pixels.count, by: 3).filter { image.pixels[$0] > 150 && image.pixels[$0 + 2] < 120 }.count }
+        XCTAssertGreaterThan(orange(here), 20)
+        XCTAssertEqual(Double(orange(there)), Double(orange(here)), accuracy: Double(orange(here)) * 0.2)
+    }
+}
+
+final class RenderingDoesNotChangeTheSimulationTests: XCTestCase {
+    func testARenderedRolloutFollowsTheUnrenderedTrajectoryExactly() throws {
+        for task in ["walker-walk", "ball_in_cup-catch"] {
+            let plain = try Suite.make(task, models: try testModels(), seed: 4)
+            let rendered = try Suite.make(task, models: try testModels(), seed: 4)
+            let renderer = try SceneRenderer(model: rendered.physics.model, width: 48, height: 48, camera: .index(0), quality: .quality)
+            _ = try plain.reset(); _ = try rendered.reset()
+            _ = renderer.render(rendered.physics.data)
+            var random = SeededRandom(seed: 9)
+            for t in 0..<40 {
+                let action = plain.actionSpec.lower.indices.map { _ in random.uniform(-1, 1) }
+                let a = try plain.step(action)
+                let b = try rendered.step(action)
+                _ = renderer.render(rendered.physics.data, caption: [("step", "\(t)")])
+                XCTAssertEqual(a, b, "\(task) step \(t)")
+                XCTAssertEqual(plain.physics.data.state, rendered.physics.data.state, "\(task) step \(t)")
+            }
         }
     }
 }
