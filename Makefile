@@ -29,7 +29,7 @@ all: build
 help:
 	@echo "make run     install what is missing, build (release) and run the default job"
 	@echo "make test    install what is missing and run the test suite"
-	@echo "make bench   env vs raw MuJoCo; network kernels vs sgemm; reward round time vs buffer"
+	@echo "make bench   env vs raw MuJoCo; network kernels vs sgemm; reward round time vs buffer; headless rendering"
 	@echo "make bench-ppo  our PPO vs Stable-Baselines3 PPO, side by side"
 	@echo "make models  fetch the DeepMind Control Suite XML models into models/"
 	@echo "make deps    install the Debian packages the build needs"
@@ -65,6 +65,7 @@ bench: release models
 	$(RUN_ENV) $(RELEASE_BIN) bench-env --task all
 	$(RUN_ENV) .build/release/nnbench
 	$(RUN_ENV) .build/release/rewardbench --segments 500,1000,2000 --epochs 3
+	$(RUN_ENV) $(RELEASE_BIN) bench-render --task all
 
 # Our PPO next to Stable-Baselines3 PPO (a Python 3.10 venv, ~6 GB, is set up
 # on first use), same hyperparameters, same run; then the paper preset's cost.

@@ -31,13 +31,15 @@ public final class ClipWriter {
         /// Every how many frames the filmstrip takes one; nil picks about 8 per clip.
         public var filmstripStride: Int?
         public var video: String?
+        /// Caption the filmstrip's frames (step, reward, class, true return).
+        public var captions: Bool
         /// Replace an existing frame folder.
         public var overwrite: Bool
 
         public init(frameFolder: String? = nil, filmstrip: String? = nil, filmstripStride: Int? = nil,
-                    video: String? = nil, overwrite: Bool = false) {
+                    video: String? = nil, captions: Bool = true, overwrite: Bool = false) {
             self.frameFolder = frameFolder; self.filmstrip = filmstrip; self.filmstripStride = filmstripStride
-            self.video = video; self.overwrite = overwrite
+            self.video = video; self.captions = captions; self.overwrite = overwrite
         }
 
         public var isEmpty: Bool { frameFolder == nil && filmstrip == nil && video == nil }
@@ -97,10 +99,14 @@ public final class ClipWriter {
         }
     }
 
-    /// Whether the current frame goes into the filmstrip (then `add` wants a captioned copy).
-    public var wantsCaptionedFrame: Bool { outputs.filmstrip != nil && frameIndex % stride == 0 }
+    /// Whether the current frame goes into the filmstrip.
+    public var takesFilmstripFrame: Bool { outputs.filmstrip != nil && frameIndex % stride == 0 }
 
-    /// Adds the current clip's next frame; `captioned` is its annotated copy for the filmstrip.
+    /// Whether `add` wants a captioned copy of the current frame.
+    public var wantsCaptionedFrame: Bool { outputs.captions && takesFilmstripFrame }
+
+    /// Adds the current clip's next frame; `captioned` is its annotated copy
+    /// for the filmstrip (the frame itself goes there when it is nil).
     public func add(_ frame: RGBImage, captioned: RGBImage?) throws {
         if let folder = temporaryFolder {
             let name = String(format: "frame-%04d.png", frameIndex)
@@ -109,7 +115,7 @@ public final class ClipWriter {
                 throw RenderError.cannotWrite(path: outputs.frameFolder!, reason: "cannot write \(name) into it")
             }
         }
-        if let captioned, wantsCaptionedFrame { stripRows[stripRows.count - 1].append(captioned) }
+        if takesFilmstripFrame { stripRows[stripRows.count - 1].append(captioned ?? frame) }
         try video?.append(frame)
         frameIndex += 1
     }

@@ -19,7 +19,6 @@ public final class SceneRenderer {
     private let glResources: UnsafeMutablePointer<mjrContext>
     private var options = mjvOption()
     private var camera = mjvCamera()
-    private var buffer: [UInt8]
 
     /// - Parameters:
     ///   - context: a GL context to draw in; a new one (through `backend`) when nil.
@@ -43,11 +42,11 @@ public final class SceneRenderer {
         self.model = model; self.width = width; self.height = height; self.quality = quality
         self.context = context
         self.camera = resolvedCamera
-        buffer = [UInt8](repeating: 0, count: width * height * 3)
 
         let m = model.raw
         m.pointee.vis.global.offwidth = max(m.pointee.vis.global.offwidth, Int32(width))
-        m.pointee.vis.global.offheight = max(m.pointee.vis.global.offheight, Int32(height))
+        // Room below the frame for a caption band (up to four lines of text).
+        m.pointee.vis.global.offheight = max(m.pointee.vis.global.offheight, Int32(min(limit, height + 96)))
         if quality == .fast { m.pointee.vis.quality.offsamples = 0 }
 
         mjv_defaultOption(&options)
@@ -96,9 +95,28 @@ public final class SceneRenderer {
         return min(1, Int(m.nbody) - 1)
     }
 
-    /// Renders the current state of `data` (a simulation of this renderer's
-    /// model). `caption` rows are drawn top left as label–value pairs.
-    public func render(_ data: SimulationData, caption: [(label: String, value: String)] = []) -> RGBImage {
+    /// Renders the current state of `data` (a simulation of this renderer's model).
+    public func render(_ data: SimulationData) -> RGBImage {
+        read(data, captionLines: [])
+    }
+
+    /// Renders the current state of `data` with a caption band below it:
+    /// label–value pairs, two per line. The image is taller than `height` by
+    /// `captionBandHeight(pairs:)`; its top `height` rows are the plain frame.
+    public func render(_ data: SimulationData, caption: [(label: String, value: String)]) -> RGBImage {
+        let pairs = caption.map { "\($0.label) \($0.value)" }
+        let lines = stride(from: 0, to: pairs.count, by: 2).map { pairs[$0..<min($0 + 2, pairs.count)].joined(separator: "   ") }
+        return read(data, captionLines: lines)
+    }
+
+    /// Height in pixels of the caption band for `pairs` label–value pairs.
+    public func captionBandHeight(pairs: Int) -> Int {
+        pairs == 0 ? 0 : min(maxBand, (pairs + 1) / 2 * Int(glResources.pointee.charHeight) + 6)
+    }
+
+    private var maxBand: Int { Int(model.raw.pointee.vis.global.offheight) - height }
+
+    private func read(_ data: SimulationData, captionLines lines: [String]) -> RGBImage {
         precondition(data.model === model, "SceneRenderer: data belongs to a different model")
         context.makeCurrent()
         if camera.type == Int32(mjCAMERA_TRACKING.rawValue) {
@@ -108,15 +126,19 @@ public final class SceneRenderer {
             camera.lookat = (com[0], com[1], com[2])
         }
         mjv_updateScene(model.raw, data.raw, &options, nil, &camera, Int32(mjCAT_ALL.rawValue), scene)
-        let viewport = mjrRect(left: 0, bottom: 0, width: Int32(width), height: Int32(height))
-        mjr_render(viewport, scene, glResources)
-        if !caption.isEmpty {
-            let labels = caption.map(\.label).joined(separator: "\n")
-            let values = caption.map(\.value).joined(separator: "\n")
-            mjr_overlay(Int32(mjFONT_NORMAL.rawValue), Int32(mjGRID_TOPLEFT.rawValue), viewport, labels, values, glResources)
+        let band = captionBandHeight(pairs: lines.count * 2)
+        let sceneViewport = mjrRect(left: 0, bottom: Int32(band), width: Int32(width), height: Int32(height))
+        mjr_render(sceneViewport, scene, glResources)
+        if band > 0 {
+            let bandViewport = mjrRect(left: 0, bottom: 0, width: Int32(width), height: Int32(band))
+            mjr_rectangle(bandViewport, 0.08, 0.08, 0.1, 1)
+            mjr_overlay(Int32(mjFONT_NORMAL.rawValue), Int32(mjGRID_TOPLEFT.rawValue), bandViewport,
+                        lines.joined(separator: "\n"), nil, glResources)
         }
-        mjr_readPixels(&buffer, nil, viewport, glResources)
-        return RGBImage(width: width, height: height, pixels: buffer).flippedVertically()
+        let whole = mjrRect(left: 0, bottom: 0, width: Int32(width), height: Int32(height + band))
+        var pixels = [UInt8](repeating: 0, count: width * (height + band) * 3)
+        mjr_readPixels(&pixels, nil, whole, glResources)
+        return RGBImage(width: width, height: height + band, pixels: pixels).flippedVertically()
     }
 
     private static func camera(for choice: CameraChoice, in model: Model) throws -> mjvCamera {

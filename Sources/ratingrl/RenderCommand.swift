@@ -45,6 +45,8 @@ struct RenderCommand: ParsableCommand {
     var every: Int?
     @Option(name: .long, help: ArgumentHelp("Video file (.mp4 or .webm).", valueName: "file"))
     var video: String?
+    @Flag(name: .long, inversion: .prefixedNo, help: "Caption filmstrip frames with step, reward, class and true return.")
+    var captions = true
     @Flag(name: .long, help: "Replace an existing --output folder.")
     var overwrite = false
 
@@ -64,7 +66,7 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         let source = try clipSource()
         let outputs = ClipWriter.Outputs(frameFolder: output, filmstrip: filmstrip, filmstripStride: every,
-                                         video: video, overwrite: overwrite)
+                                         video: video, captions: captions, overwrite: overwrite)
         guard !outputs.isEmpty else {
             throw ValidationFailure(message: "nothing to write: give --output DIR, --filmstrip FILE.png or --video FILE.mp4")
         }

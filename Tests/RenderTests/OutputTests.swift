@@ -26,15 +26,22 @@ final class RenderJobTests: XCTestCase {
     func testAFilmstripHasEveryKthFrameOfEachSegmentInARow() throws {
         let folder = try temporaryFolder(self)
         let run = try makeRun(task: "cartpole-balance", ratings: [(1, 20), (3, 40), (3, 45), (0, 5)], length: 50, in: folder)
-        let strip = folder + "/best.png"
+        let strip = folder + "/best.png", plainStrip = folder + "/plain.png"
         let summary = try RenderJob.run(.best(run: run, count: 2), settings: small,
                                         outputs: .init(filmstrip: strip, filmstripStride: 10), models: try testModels())
         XCTAssertEqual(summary.clips, 2)
         XCTAssertEqual(summary.frames, 102)
-        let size = try pngSize(strip)
+        _ = try RenderJob.run(.best(run: run, count: 2), settings: small,
+                              outputs: .init(filmstrip: plainStrip, filmstripStride: 10, captions: false), models: try testModels())
         // Frames 0, 10, …, 50 of each segment, 2 px apart; one row per segment.
-        XCTAssertEqual(size.width, 6 * 64 + 5 * 2)
-        XCTAssertEqual(size.height, 2 * 48 + 2)
+        XCTAssertEqual(try pngSize(plainStrip).width, 6 * 64 + 5 * 2)
+        XCTAssertEqual(try pngSize(plainStrip).height, 2 * 48 + 2)
+        // Captions (step, reward, class, return: two lines) add a band below each frame.
+        let environment = try Suite.make("cartpole-balance", models: try testModels())
+        let band = try SceneRenderer(model: environment.physics.model, width: 64, height: 48, quality: .fast)
+            .captionBandHeight(pairs: 4)
+        XCTAssertEqual(try pngSize(strip).width, 6 * 64 + 5 * 2)
+        XCTAssertEqual(try pngSize(strip).height, 2 * (48 + band) + 2)
     }
 
     func testBestAndWorstOrderByRatingThenTrueReturn() throws {
