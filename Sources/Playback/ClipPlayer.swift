@@ -91,7 +91,7 @@ public final class ClipPlayer {
     /// segment its class and true return.
     public static func caption(clip: ClipInfo, index: Int, reward: Double?) -> [(label: String, value: String)] {
         var rows: [(label: String, value: String)] = [("step", "\(clip.firstStep + index)"),
-                                                      ("reward", reward.map { fixed($0, digits: 3) } ?? "-")]
+                                                      ("r", reward.map { fixed($0, digits: 3) } ?? "-")]
         if let rating = clip.rating { rows.append(("class", "\(rating)")) }
         if let trueReturn = clip.trueReturn { rows.append(("return", fixed(trueReturn, digits: 2))) }
         return rows

@@ -45,9 +45,12 @@ public final class SceneRenderer {
 
         let m = model.raw
         m.pointee.vis.global.offwidth = max(m.pointee.vis.global.offwidth, Int32(width))
-        // Room below the frame for a caption band (up to four lines of text).
-        m.pointee.vis.global.offheight = max(m.pointee.vis.global.offheight, Int32(min(limit, height + 96)))
+        // Room below the frame for a caption band (four lines of text at the larger font).
+        m.pointee.vis.global.offheight = max(m.pointee.vis.global.offheight, Int32(min(limit, height + 160)))
         if quality == .fast { m.pointee.vis.quality.offsamples = 0 }
+        // MuJoCo's default 4096² shadow map is more than frames up to 640×480
+        // can show, and software GL pays for every texel of it.
+        m.pointee.vis.quality.shadowsize = min(m.pointee.vis.quality.shadowsize, 1024)
 
         mjv_defaultOption(&options)
         scene = .allocate(capacity: 1)
@@ -101,17 +104,51 @@ public final class SceneRenderer {
     }
 
     /// Renders the current state of `data` with a caption band below it:
-    /// label–value pairs, two per line. The image is taller than `height` by
-    /// `captionBandHeight(pairs:)`; its top `height` rows are the plain frame.
+    /// label–value pairs, as many per line as fit the width. The image is
+    /// taller than `height` by `captionBandHeight(for:)`; its top `height`
+    /// rows are the plain frame.
     public func render(_ data: SimulationData, caption: [(label: String, value: String)]) -> RGBImage {
-        let pairs = caption.map { "\($0.label) \($0.value)" }
-        let lines = stride(from: 0, to: pairs.count, by: 2).map { pairs[$0..<min($0 + 2, pairs.count)].joined(separator: "   ") }
-        return read(data, captionLines: lines)
+        read(data, captionLines: captionLines(caption))
     }
 
-    /// Height in pixels of the caption band for `pairs` label–value pairs.
-    public func captionBandHeight(pairs: Int) -> Int {
-        pairs == 0 ? 0 : min(maxBand, (pairs + 1) / 2 * Int(glResources.pointee.charHeight) + 6)
+    /// Height in pixels of the caption band `caption` needs (0 for none).
+    public func captionBandHeight(for caption: [(label: String, value: String)]) -> Int {
+        bandHeight(lines: captionLines(caption).count)
+    }
+
+    private func bandHeight(lines: Int) -> Int {
+        let lineHeight = Int(glResources.pointee.charHeight)
+        return lines == 0 ? 0 : min(maxBand, lines * lineHeight + lineHeight / 2 + 6)
+    }
+
+    /// Packs pairs into lines no wider than the frame (a pair wider than the frame gets a line of its own).
+    private func captionLines(_ caption: [(label: String, value: String)]) -> [String] {
+        let available = width - Int(glResources.pointee.charHeight) / 2
+        func textWidth(_ text: String) -> Int {
+            withUnsafeBytes(of: glResources.pointee.charWidth) { widths in
+                let table = widths.bindMemory(to: Int32.self)
+                return text.utf8.reduce(0) { $0 + Int($1 < 127 ? table[Int($1)] : table[Int(UInt8(ascii: "?"))]) }
+            }
+        }
+        // Lay out by label and a fixed value allowance (as wide as "-0.000"),
+        // so every frame with the same labels gets the same lines and height.
+        func allowance(_ pair: (label: String, value: String)) -> Int {
+            textWidth(pair.label + " ") + max(textWidth(pair.value), textWidth("-0.000"))
+        }
+        let gap = textWidth("  ")
+        var lines: [String] = []
+        var lineWidth = 0
+        for pair in caption {
+            let text = "\(pair.label) \(pair.value)"
+            if !lines.isEmpty, lineWidth + gap + allowance(pair) <= available {
+                lines[lines.count - 1] += "  " + text
+                lineWidth += gap + allowance(pair)
+            } else {
+                lines.append(text)
+                lineWidth = allowance(pair)
+            }
+        }
+        return lines
     }
 
     private var maxBand: Int { Int(model.raw.pointee.vis.global.offheight) - height }
@@ -126,7 +163,7 @@ public final class SceneRenderer {
             camera.lookat = (com[0], com[1], com[2])
         }
         mjv_updateScene(model.raw, data.raw, &options, nil, &camera, Int32(mjCAT_ALL.rawValue), scene)
-        let band = captionBandHeight(pairs: lines.count * 2)
+        let band = bandHeight(lines: lines.count)
         let sceneViewport = mjrRect(left: 0, bottom: Int32(band), width: Int32(width), height: Int32(height))
         mjr_render(sceneViewport, scene, glResources)
         if band > 0 {

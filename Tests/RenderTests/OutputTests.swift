@@ -39,7 +39,7 @@ final class RenderJobTests: XCTestCase {
         // Captions (step, reward, class, return: two lines) add a band below each frame.
         let environment = try Suite.make("cartpole-balance", models: try testModels())
         let band = try SceneRenderer(model: environment.physics.model, width: 64, height: 48, quality: .fast)
-            .captionBandHeight(pairs: 4)
+            .captionBandHeight(for: [("step", "50"), ("r", "0.000"), ("class", "3"), ("return", "45.00")])
         XCTAssertEqual(try pngSize(strip).width, 6 * 64 + 5 * 2)
         XCTAssertEqual(try pngSize(strip).height, 2 * (48 + band) + 2)
     }
