@@ -120,13 +120,20 @@ public final class ClipWriter {
         frameIndex += 1
     }
 
-    /// Writes the filmstrip, closes the video and moves every output into place.
+    /// Writes the filmstrip, closes the video and, when both succeeded, moves
+    /// every output into place.
     public func finish() throws {
         finished = true
+        var stripTemporary: String?
         do {
-            if let strip = outputs.filmstrip { try PNGEncoder.write(RGBImage.grid(stripRows), to: strip) }
-            try video?.finish()
-            video = nil
+            if let strip = outputs.filmstrip {
+                let temporary = AtomicOutput.temporaryPath(for: strip)
+                guard FileManager.default.createFile(atPath: temporary, contents: PNGEncoder.encode(RGBImage.grid(stripRows))) else {
+                    throw RenderError.cannotWrite(path: strip, reason: "the file cannot be created")
+                }
+                stripTemporary = temporary
+            }
+            try video?.close()
             if let temporary = temporaryFolder, let folder = outputs.frameFolder {
                 if outputs.overwrite && FileManager.default.fileExists(atPath: folder) {
                     try? FileManager.default.removeItem(atPath: folder)
@@ -134,7 +141,12 @@ public final class ClipWriter {
                 try AtomicOutput.commit(temporary, to: folder)
                 temporaryFolder = nil
             }
+            if let stripTemporary, let strip = outputs.filmstrip { try AtomicOutput.commit(stripTemporary, to: strip) }
+            stripTemporary = nil
+            try video?.commit()
+            video = nil
         } catch {
+            if let stripTemporary { unlink(stripTemporary) }
             cancel()
             throw error
         }

@@ -19,6 +19,7 @@ public final class VideoEncoder {
     private let input: FileHandle
     private let errors: Pipe
     private var finished = false
+    private var closed = false
 
     /// The format `path`'s extension names, or nil.
     public static func format(of path: String) -> Format? {
@@ -86,21 +87,38 @@ public final class VideoEncoder {
     /// Closes the stream, waits for ffmpeg and renames the finished file into place.
     /// - Throws: `RenderError.encoderFailed` with ffmpeg's message.
     public func finish() throws {
-        guard !finished else { return }
-        finished = true
+        try close()
+        try commit()
+    }
+
+    /// Closes the stream and waits for ffmpeg; the video stays under its
+    /// temporary name until `commit()` (or is removed by `cancel()`).
+    /// - Throws: `RenderError.encoderFailed` with ffmpeg's message.
+    public func close() throws {
+        guard !closed else { return }
+        closed = true
         try? input.close()
         let message = errorText()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
+            finished = true
             unlink(temporary)
             throw RenderError.encoderFailed("ffmpeg failed writing \(path): \(message.isEmpty ? "exit status \(process.terminationStatus)" : message)")
         }
+    }
+
+    /// Renames the closed video into place.
+    public func commit() throws {
+        precondition(closed, "commit() before close()")
+        guard !finished else { return }
+        finished = true
         try AtomicOutput.commit(temporary, to: path)
     }
 
     /// Stops ffmpeg and removes its partial output.
     public func cancel() {
         finished = true
+        closed = true
         try? input.close()
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
@@ -109,6 +127,7 @@ public final class VideoEncoder {
 
     private func failure(reason: String) -> RenderError {
         finished = true
+        closed = true
         try? input.close()
         let message = errorText()
         process.waitUntilExit()

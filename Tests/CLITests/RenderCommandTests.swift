@@ -87,4 +87,20 @@ final class RenderCommandTests: XCTestCase {
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["segment.json"])
     }
+
+    func testAFailingEncoderLeavesNeitherVideoNorFilmstrip() throws {
+        let folder = try temporaryFolder()
+        let replay = try replayFile(in: folder)
+        // An "ffmpeg" that reads its input and fails, first on PATH.
+        let bin = folder + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: false)
+        try "#!/bin/sh\ncat > /dev/null\necho 'codec exploded' >&2\nexit 1\n".write(toFile: bin + "/ffmpeg", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin + "/ffmpeg")
+        let outcome = try render(["--replay", replay, "--video", folder + "/clip.mp4", "--filmstrip", folder + "/strip.png",
+                                  "--output", folder + "/frames", "--width", "64", "--height", "48"],
+                                 environment: ["PATH": bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")])
+        XCTAssertNotEqual(outcome.status, 0)
+        XCTAssert(outcome.error.contains("ffmpeg failed writing \(folder)/clip.mp4: codec exploded"), outcome.error)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["bin", "segment.json"])
+    }
 }
