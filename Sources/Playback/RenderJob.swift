@@ -50,17 +50,17 @@ public enum RenderJob {
     public static func run(_ source: ClipSource, settings: RenderSettings, outputs: ClipWriter.Outputs,
                            models: ModelDirectory) throws -> RenderSummary {
         let plan = try Plan(source)
-        if plan.task.hasPrefix("finger-turn") && !plan.isPolicy {
+        if plan.task.hasPrefix("finger-turn") && plan.replaysStates {
             throw ControlError.invalidInput("\(plan.task) segments cannot be replayed: the target position is drawn per episode and is not part of the state")
         }
         let environment = try Suite.make(plan.task, models: models)
         let camera = settings.camera ?? TaskView.defaultCamera(forTask: plan.task)
         let renderer = try SceneRenderer(model: environment.physics.model, width: settings.width, height: settings.height,
                                          camera: camera, quality: settings.quality, backend: settings.backend)
-        let agent = try plan.run.map { run in
-            try plan.isPolicy ? SegmentReturnSurvey.loadAgent(run: run, observationSize: environment.observationSpec.size,
-                                                              actionSize: environment.actionSpec.size) : nil
-        } ?? nil
+        let agent = try plan.policyRun.map { run in
+            try SegmentReturnSurvey.loadAgent(run: run, observationSize: environment.observationSpec.size,
+                                              actionSize: environment.actionSpec.size)
+        }
         let fps = TaskView.framesPerSecond(of: environment)
         let writer = try ClipWriter(outputs: outputs, clipCount: plan.clips.count, width: settings.width,
                                     height: settings.height, framesPerSecond: fps)
@@ -93,8 +93,10 @@ public enum RenderJob {
         }
         struct Clip { var info: ClipInfo; var content: Content }
         var task: String
-        var run: String?
-        var isPolicy = false
+        /// The run whose policy the clips play, if they play one.
+        var policyRun: String?
+        /// Whether clips start from recorded states (rather than the task's own initial states).
+        var replaysStates = true
         var clips: [Clip]
 
         init(_ source: ClipSource) throws {
@@ -107,15 +109,15 @@ public enum RenderJob {
                 self.task = task
                 clips = [Clip(info: ClipInfo(name: "random", firstStep: 0, frameCount: steps + 1),
                               content: .random(steps: steps, seed: seed))]
-                isPolicy = true  // an episode from the task's own initial state
+                replaysStates = false
             case let .rating(run, index):
                 let ratings = try RunRatings(folder: run)
-                task = ratings.task; self.run = run
+                task = ratings.task
                 clips = [try Self.rated(ratings, index)]
             case let .best(run, count), let .worst(run, count):
                 let ratings = try RunRatings(folder: run)
                 guard !ratings.records.isEmpty else { throw RunError("\(run) has no ratings yet") }
-                task = ratings.task; self.run = run
+                task = ratings.task
                 let indices: [Int]
                 if case .best = source { indices = ratings.best(count) } else { indices = ratings.worst(count) }
                 clips = try indices.map { try Self.rated(ratings, $0) }
@@ -130,7 +132,7 @@ public enum RenderJob {
                 guard FileManager.default.fileExists(atPath: run + "/checkpoint.weights") else {
                     throw RunError("\(run) has no checkpoint.weights yet (the run saves its policy at checkpoints)")
                 }
-                self.run = run; isPolicy = true
+                policyRun = run; replaysStates = false
                 clips = (0..<count).map { i in
                     Clip(info: ClipInfo(name: "episode-\(i)", firstStep: 0, frameCount: 1001), content: .episode(seed: seed + UInt64(i)))
                 }

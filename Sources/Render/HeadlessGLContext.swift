@@ -27,7 +27,6 @@ public final class HeadlessGLContext {
                 break
             } catch let error as RenderError {
                 failures.append("\(display.name): \(error.detail)")
-                eglTerminate(display.display)
             }
         }
         guard let (display, context) = opened else {
@@ -40,10 +39,11 @@ public final class HeadlessGLContext {
         maxBufferSize = Int(rrl_gl_max_renderbuffer_size())
     }
 
+    // The display stays initialised: EGL hands every context of a platform
+    // the same display, and terminating it would invalidate the others.
     deinit {
-        eglMakeCurrent(display, nil, nil, nil)
+        if eglGetCurrentContext() == context { eglMakeCurrent(display, nil, nil, nil) }
         eglDestroyContext(display, context)
-        eglTerminate(display)
     }
 
     /// Makes this context current on the calling thread.

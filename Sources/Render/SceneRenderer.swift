@@ -30,13 +30,10 @@ public final class SceneRenderer {
         MuJoCoRuntime.installHandlers()
         // Cheap checks first: no GL context is made for a bad camera.
         let resolvedCamera = try Self.camera(for: choice, in: model)
-        guard width > 0, height > 0 else {
-            throw RenderError.invalidSize(width: width, height: height, limit: context?.maxBufferSize ?? 16384)
-        }
         let context = try context ?? HeadlessGLContext(backend: backend)
         context.makeCurrent()
         let limit = context.maxBufferSize > 0 ? context.maxBufferSize : 4096
-        guard width <= limit, height <= limit else {
+        guard (1...limit).contains(width), (1...limit).contains(height) else {
             throw RenderError.invalidSize(width: width, height: height, limit: limit)
         }
         self.model = model; self.width = width; self.height = height; self.quality = quality
