@@ -32,11 +32,14 @@ let package = Package(
         // Debian's libegl-dev (glvnd); Mesa's libegl-mesa0 and libgl1-mesa-dri at run time.
         .systemLibrary(name: "CEGL", path: "Sources/CEGL", pkgConfig: "egl",
                        providers: [.apt(["libegl-dev", "libegl-mesa0", "libgl1-mesa-dri"])]),
+        // Debian's libglfw3-dev: a (hidden) window's OpenGL context where a display exists.
+        .systemLibrary(name: "CGLFW", path: "Sources/CGLFW", pkgConfig: "glfw3",
+                       providers: [.apt(["libglfw3-dev"])]),
         // Debian's zlib1g-dev, for PNG's deflate and CRC.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         // MuJoCo's own renderer in a headless OpenGL context; PNG and video output.
-        .target(name: "Render", dependencies: ["MuJoCo", "CMuJoCo", "CEGL", "CZlib"]),
+        .target(name: "Render", dependencies: ["MuJoCo", "CMuJoCo", "CEGL", "CGLFW", "CZlib"]),
         // Frames of replays, rated segments and policy episodes, and where they go.
         .target(name: "Playback", dependencies: ["Render", "Control", "PPO", "Experiments", "Randomness"]),
         .executableTarget(name: "ratingrl", dependencies: [

@@ -6,19 +6,17 @@ import CEGL
 /// Tries EGL's device platform first (a GPU, or Mesa's software device), then
 /// Mesa's surfaceless platform. Rendering happens in framebuffer objects, so
 /// no surface is needed. Use it on the thread that created it.
-public final class HeadlessGLContext {
+public final class HeadlessGLContext: GLContext {
     private let display: EGLDisplay
     private let context: EGLContext
+    public let backend = GLBackend.egl
     /// The GL implementation's name, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)".
     public let renderer: String
     /// The largest width or height an off-screen buffer can have.
     public let maxBufferSize: Int
 
-    /// Creates a context through `backend`.
-    /// - Throws: `RenderError.glUnavailable` (naming the backend and the
-    ///   packages to install) or `.backendNotImplemented`.
-    public init(backend: GLBackend = .egl) throws {
-        guard backend == .egl else { throw RenderError.backendNotImplemented(backend) }
+    /// - Throws: `RenderError.glUnavailable`, naming the packages to install.
+    public init() throws {
         var failures: [String] = []
         var opened: (EGLDisplay, EGLContext)?
         for display in Self.candidateDisplays() {
@@ -46,7 +44,6 @@ public final class HeadlessGLContext {
         eglDestroyContext(display, context)
     }
 
-    /// Makes this context current on the calling thread.
     public func makeCurrent() {
         eglMakeCurrent(display, nil, nil, context)
     }

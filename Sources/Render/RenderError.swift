@@ -22,7 +22,7 @@ public enum RenderError: Error, CustomStringConvertible, Equatable, Sendable {
             return "no usable OpenGL through \(backend.rawValue) (\(detail)); tried: \(backend.rawValue). "
                 + "Install Debian's \(backend.debianPackages.joined(separator: " ")) (`make deps`)"
         case let .backendNotImplemented(backend):
-            return "the \(backend.rawValue) backend is not implemented yet; use --gl egl"
+            return "the \(backend.rawValue) backend is not implemented yet; use --gl egl or --gl glfw"
         case let .invalidSize(width, height, limit):
             return "image size \(width)x\(height) is not renderable: width and height must be between 1 and \(limit)"
         case let .unknownCamera(name, valid):
@@ -50,7 +50,7 @@ public enum GLBackend: String, CaseIterable, Sendable {
     public var debianPackages: [String] {
         switch self {
         case .egl: ["libegl-mesa0", "libgl1-mesa-dri", "libegl-dev"]
-        case .glfw: ["libglfw3-dev", "libgl1-mesa-dri"]
+        case .glfw: ["libglfw3-dev", "libgl1-mesa-dri", "xvfb (for xvfb-run without a display)"]
         case .osmesa: ["libosmesa6-dev"]
         }
     }

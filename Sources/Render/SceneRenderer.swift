@@ -2,7 +2,7 @@ import CMuJoCo
 import MuJoCo
 
 /// Renders a model's simulation state to RGB images with MuJoCo's own
-/// renderer, off screen, in a headless OpenGL context.
+/// renderer, off screen, in an OpenGL context (headless EGL by default).
 ///
 /// Rendering only reads the simulation (`mjv_updateScene`); it never steps or
 /// changes it. The renderer sets the model's off-screen buffer size (and, in
@@ -14,7 +14,7 @@ public final class SceneRenderer {
     public let height: Int
     public let quality: RenderQuality
     /// The GL context frames are drawn in; may be shared by several renderers.
-    public let context: HeadlessGLContext
+    public let context: any GLContext
     private let scene: UnsafeMutablePointer<mjvScene>
     private let glResources: UnsafeMutablePointer<mjrContext>
     private var options = mjvOption()
@@ -26,11 +26,11 @@ public final class SceneRenderer {
     ///   a size outside 1…the GL limit, or no usable GL.
     public init(model: Model, width: Int, height: Int, camera choice: CameraChoice = .free,
                 quality: RenderQuality = .quality, backend: GLBackend = .egl,
-                context: HeadlessGLContext? = nil) throws {
+                context: (any GLContext)? = nil) throws {
         MuJoCoRuntime.installHandlers()
         // Cheap checks first: no GL context is made for a bad camera.
         let resolvedCamera = try Self.camera(for: choice, in: model)
-        let context = try context ?? HeadlessGLContext(backend: backend)
+        let context = try context ?? backend.makeContext()
         context.makeCurrent()
         let limit = context.maxBufferSize > 0 ? context.maxBufferSize : 4096
         guard (1...limit).contains(width), (1...limit).contains(height) else {
@@ -66,7 +66,7 @@ public final class SceneRenderer {
         guard glResources.pointee.currentBuffer == Int32(mjFB_OFFSCREEN.rawValue) else {
             mjr_freeContext(glResources); glResources.deallocate()
             mjv_freeScene(scene); scene.deallocate()
-            throw RenderError.glUnavailable(backend: backend, detail: "the context has no off-screen framebuffer")
+            throw RenderError.glUnavailable(backend: context.backend, detail: "the context has no off-screen framebuffer")
         }
     }
 

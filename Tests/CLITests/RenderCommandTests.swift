@@ -65,7 +65,9 @@ final class RenderCommandTests: XCTestCase {
              "unknown camera 'top'. Valid cameras: fixed (0), lookatcart (1), track, free"),
             (["--replay", replay, "--filmstrip", strip, "--width", "0"], [:], "image size 0x240 is not renderable"),
             (["--replay", replay, "--filmstrip", strip, "--height", "100000"], [:], "image size 320x100000 is not renderable"),
-            (["--replay", replay, "--filmstrip", strip, "--gl", "glfw"], [:], "the glfw backend is not implemented yet"),
+            (["--replay", replay, "--filmstrip", strip, "--gl", "osmesa"], [:], "the osmesa backend is not implemented yet"),
+            (["--replay", replay, "--filmstrip", strip, "--gl", "glfw"], ["DISPLAY": "", "WAYLAND_DISPLAY": ""],
+             "no usable OpenGL through glfw"),
             (["--replay", replay, "--filmstrip", strip, "--gl", "vulkan"], [:], "unknown --gl 'vulkan'"),
             (["--replay", replay, "--filmstrip", strip], ["__EGL_VENDOR_LIBRARY_FILENAMES": folder + "/none.json"],
              "no usable OpenGL through egl"),
@@ -102,5 +104,29 @@ final class RenderCommandTests: XCTestCase {
         XCTAssertNotEqual(outcome.status, 0)
         XCTAssert(outcome.error.contains("ffmpeg failed writing \(folder)/clip.mp4: codec exploded"), outcome.error)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["bin", "segment.json"])
+    }
+
+    func testAGLFWWindowUnderXvfbGivesTheSamePixelsAsHeadlessEGL() throws {
+        let folder = try temporaryFolder()
+        let replay = try replayFile(in: folder)
+        let common = ["--replay", replay, "--width", "96", "--height", "72", "--camera", "lookatcart"]
+        let egl = try render(common + ["--output", folder + "/egl"])
+        XCTAssertEqual(egl.status, 0, egl.error)
+        // xvfb-run gives the window a virtual display.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["xvfb-run", "-a", Bundle.main.bundleURL.appendingPathComponent("ratingrl").path, "render"]
+            + common + ["--gl", "glfw", "--output", folder + "/glfw"]
+        process.currentDirectoryURL = Self.repositoryRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "xvfb-run ratingrl render --gl glfw failed")
+        for frame in ["frame-0000.png", "frame-0010.png"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/egl/" + frame))
+            let b = try Data(contentsOf: URL(fileURLWithPath: folder + "/glfw/" + frame))
+            XCTAssertEqual(a, b, "\(frame) differs between egl and glfw")
+        }
     }
 }
