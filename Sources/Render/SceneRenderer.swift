@@ -5,8 +5,8 @@ import MuJoCo
 /// renderer, off screen, in an OpenGL context (headless EGL by default).
 ///
 /// Rendering only reads the simulation (`mjv_updateScene`); it never steps or
-/// changes it. The renderer sets the model's off-screen buffer size (and, in
-/// fast mode, its multisampling), which only affects rendering.
+/// changes it. The renderer enlarges the model's off-screen buffer size,
+/// which only affects rendering.
 /// Use a renderer on the thread that created it.
 public final class SceneRenderer {
     public let model: Model
@@ -44,10 +44,15 @@ public final class SceneRenderer {
         m.pointee.vis.global.offwidth = max(m.pointee.vis.global.offwidth, Int32(width))
         // Room below the frame for a caption band (four lines of text at the larger font).
         m.pointee.vis.global.offheight = max(m.pointee.vis.global.offheight, Int32(min(limit, height + 160)))
+        // Multisampling and the shadow map's size are read once, by
+        // mjr_makeContext; they are put back afterwards so that other
+        // renderers of the same model get the model's own settings.
+        let (samples, shadowSize) = (m.pointee.vis.quality.offsamples, m.pointee.vis.quality.shadowsize)
+        defer { (m.pointee.vis.quality.offsamples, m.pointee.vis.quality.shadowsize) = (samples, shadowSize) }
         if quality == .fast { m.pointee.vis.quality.offsamples = 0 }
         // MuJoCo's default 4096² shadow map is more than frames up to 640×480
         // can show, and software GL pays for every texel of it.
-        m.pointee.vis.quality.shadowsize = min(m.pointee.vis.quality.shadowsize, 1024)
+        m.pointee.vis.quality.shadowsize = min(shadowSize, 1024)
 
         mjv_defaultOption(&options)
         scene = .allocate(capacity: 1)
@@ -159,6 +164,8 @@ public final class SceneRenderer {
             let com = data.raw.pointee.subtree_com + 3 * Int(camera.trackbodyid)
             camera.lookat = (com[0], com[1], com[2])
         }
+        // Renderers sharing a GL context each have their own framebuffer.
+        mjr_setBuffer(Int32(mjFB_OFFSCREEN.rawValue), glResources)
         mjv_updateScene(model.raw, data.raw, &options, nil, &camera, Int32(mjCAT_ALL.rawValue), scene)
         let band = bandHeight(lines: lines.count)
         let sceneViewport = mjrRect(left: 0, bottom: Int32(band), width: Int32(width), height: Int32(height))

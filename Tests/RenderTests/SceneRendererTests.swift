@@ -112,3 +112,20 @@ final class RenderingDoesNotChangeTheSimulationTests: XCTestCase {
         }
     }
 }
+
+final class SharedContextTests: XCTestCase {
+    func testRenderersSharingAContextAndAModelKeepTheirOwnSizeAndQuality() throws {
+        let environment = try Suite.make("cheetah-run", models: try testModels())
+        _ = try environment.reset()
+        let data = environment.physics.data
+        let alone = try SceneRenderer(model: environment.physics.model, width: 120, height: 90, quality: .quality)
+            .render(data)
+        let context = try HeadlessGLContext()
+        let fast = try SceneRenderer(model: environment.physics.model, width: 48, height: 36, quality: .fast, context: context)
+        let quality = try SceneRenderer(model: environment.physics.model, width: 120, height: 90, quality: .quality, context: context)
+        let fastFirst = fast.render(data)
+        XCTAssertEqual(quality.render(data), alone, "a fast renderer made first changed the quality renderer's frames")
+        XCTAssertEqual(fast.render(data), fastFirst)
+        XCTAssertEqual(fastFirst.width, 48)
+    }
+}
