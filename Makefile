@@ -3,7 +3,10 @@
 
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libmujoco-dev libopenblas-dev libxml2 python3 python3-pip ca-certificates
+# Rendering needs EGL and Mesa (headless OpenGL), zlib (PNG) and ffmpeg (videos; ffprobe in tests);
+# GLFW and Xvfb for --gl glfw (a hidden window, under xvfb-run in tests).
+APT_PACKAGES := libmujoco-dev libopenblas-dev libxml2 python3 python3-pip ca-certificates \
+	libegl-dev libegl-mesa0 libgl1-mesa-dri zlib1g-dev ffmpeg libglfw3-dev xvfb xauth
 MODELS_STAMP := models/quadruped.xml
 RELEASE_BIN := .build/release/ratingrl
 # Tests run optimised (learning tests take minutes unoptimised); -enable-testing
@@ -28,7 +31,7 @@ help:
 	@echo "make run     install what is missing, build (release) and run the default job"
 	@echo "make test    install what is missing and run the test suite"
 	@echo "make golden  rewrite the learning-curve goldens (Tests/Goldens) on this machine; commit them"
-	@echo "make bench   env vs raw MuJoCo; network kernels vs sgemm; reward round time vs buffer"
+	@echo "make bench   env vs raw MuJoCo; network kernels vs sgemm; reward round time vs buffer; headless rendering"
 	@echo "make bench-ppo  our PPO vs Stable-Baselines3 PPO, side by side"
 	@echo "make models  fetch the DeepMind Control Suite XML models into models/"
 	@echo "make deps    install the Debian packages the build needs"
@@ -72,6 +75,7 @@ bench: release models
 	$(RUN_ENV) $(RELEASE_BIN) bench-env --task all
 	$(RUN_ENV) .build/release/nnbench
 	$(RUN_ENV) .build/release/rewardbench --segments 500,1000,2000 --epochs 3
+	$(RUN_ENV) $(RELEASE_BIN) bench-render --task all
 
 # Our PPO next to Stable-Baselines3 PPO (a Python 3.10 venv, ~6 GB, is set up
 # on first use), same hyperparameters, same run; then the paper preset's cost.

@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "RatingRL",
     products: [
-        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep"]),
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep", "Render", "Playback"]),
         .executable(name: "ratingrl", targets: ["ratingrl"]),
     ],
     dependencies: [
@@ -33,8 +33,21 @@ let package = Package(
         .executableTarget(name: "rewardbench", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness"]),
         .executableTarget(name: "nnbench", dependencies: ["NeuralNet", "COpenBLAS", "Randomness"]),
         .target(name: "Control", dependencies: ["MuJoCo", "Randomness"]),
+        // Debian's libegl-dev (glvnd); Mesa's libegl-mesa0 and libgl1-mesa-dri at run time.
+        .systemLibrary(name: "CEGL", path: "Sources/CEGL", pkgConfig: "egl",
+                       providers: [.apt(["libegl-dev", "libegl-mesa0", "libgl1-mesa-dri"])]),
+        // Debian's libglfw3-dev: a (hidden) window's OpenGL context where a display exists.
+        .systemLibrary(name: "CGLFW", path: "Sources/CGLFW", pkgConfig: "glfw3",
+                       providers: [.apt(["libglfw3-dev"])]),
+        // Debian's zlib1g-dev, for PNG's deflate and CRC.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        // MuJoCo's own renderer in a headless OpenGL context; PNG and video output.
+        .target(name: "Render", dependencies: ["MuJoCo", "CMuJoCo", "CEGL", "CGLFW", "CZlib"]),
+        // Frames of replays, rated segments and policy episodes, and where they go.
+        .target(name: "Playback", dependencies: ["Render", "Control", "PPO", "Experiments", "Randomness"]),
         .executableTarget(name: "ratingrl", dependencies: [
-            "Control", "PPO", "Experiments", "Ratings", "RewardLearning", "Sweep",
+            "Control", "PPO", "Experiments", "Ratings", "RewardLearning", "Sweep", "Render", "Playback",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
@@ -48,6 +61,7 @@ let package = Package(
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Playback", "Control", "MuJoCo", "Experiments", "PPO", "Randomness"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"],
                     exclude: ["Fixtures"]),
     ]

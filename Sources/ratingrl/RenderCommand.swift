@@ -1,0 +1,133 @@
+import ArgumentParser
+import Control
+import Foundation
+import Playback
+import Render
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render replays, rated segments or a run's policy to PNG frames, a filmstrip or a video (headless).",
+        discussion: """
+        Sources (exactly one): --task NAME (its initial state for --seed, then --steps random actions); --replay FILE (the JSON `replay` reads); --run DIR with --rating K (line K of
+        DIR/ratings.jsonl, from 0), --best K / --worst K (the K highest / lowest rated segments, ties broken by
+        true return) or --episodes N (the run's policy, deterministic, from DIR/checkpoint.weights).
+        Outputs (at least one): --output DIR (frame-NNNN.png), --filmstrip FILE.png (every k-th frame side by side,
+        one row per segment, captioned with step, reward and, for rated segments, class and true return),
+        --video FILE.mp4|.webm (through Debian's ffmpeg, at the task's real-time rate).
+        Default cameras: cartpole "fixed", ball_in_cup and finger "cam0", cheetah and walker "side", quadruped "y".
+        """)
+
+    @Option(name: .long, help: ArgumentHelp("Replay request (JSON: task, state, actions).", valueName: "file"))
+    var replay: String?
+    @Option(name: .customLong("run"), help: ArgumentHelp("A training run's folder.", valueName: "dir"))
+    var runFolder: String?
+    @Option(name: .long, help: ArgumentHelp("Render rating K of the run (ratings.jsonl line, from 0).", valueName: "K"))
+    var rating: Int?
+    @Option(name: .long, help: ArgumentHelp("Render the run's K highest-rated segments.", valueName: "K"))
+    var best: Int?
+    @Option(name: .long, help: ArgumentHelp("Render the run's K lowest-rated segments.", valueName: "K"))
+    var worst: Int?
+    @Option(name: .long, help: ArgumentHelp("Render N episodes of the run's policy.", valueName: "N"))
+    var episodes: Int?
+    @Option(name: .long, help: ArgumentHelp("Render a task's initial state, then --steps random actions.", valueName: "task"))
+    var task: String?
+    @Option(name: .long, help: ArgumentHelp("Random actions after the initial state, with --task.", valueName: "N"))
+    var steps = 0
+    @Option(name: .long, help: "Seed: the first episode for --episodes, the initial state and actions for --task.")
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: ArgumentHelp("Folder for PNG frames.", valueName: "dir"))
+    var output: String?
+    @Option(name: .long, help: ArgumentHelp("Filmstrip PNG file.", valueName: "file.png"))
+    var filmstrip: String?
+    @Option(name: .long, help: ArgumentHelp("Filmstrip: take every k-th frame (default: about 8 per segment).", valueName: "k"))
+    var every: Int?
+    @Option(name: .long, help: ArgumentHelp("Video file (.mp4 or .webm).", valueName: "file"))
+    var video: String?
+    @Flag(name: .long, inversion: .prefixedNo, help: "Caption filmstrip frames with step, reward, class and true return.")
+    var captions = true
+    @Flag(name: .long, help: "Replace an existing --output folder.")
+    var overwrite = false
+
+    @Option(name: .long, help: ArgumentHelp("Camera: a model camera's name or index, 'track' (follows the root body) or 'free'. Default: the task's.", valueName: "camera"))
+    var camera: String?
+    @Option(name: .long, help: "Frame width in pixels.")
+    var width = 320
+    @Option(name: .long, help: "Frame height in pixels.")
+    var height = 240
+    @Option(name: .long, help: "fast (no shadows, reflections, skybox) or quality.")
+    var quality = "quality"
+    @Option(name: .long, help: "OpenGL backend: egl (headless, the default) or glfw (a hidden window: needs a display, e.g. xvfb-run -a); osmesa is not implemented yet.")
+    var gl = "egl"
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        let source = try clipSource()
+        let outputs = ClipWriter.Outputs(frameFolder: output, filmstrip: filmstrip, filmstripStride: every,
+                                         video: video, captions: captions, overwrite: overwrite)
+        guard !outputs.isEmpty else {
+            throw ValidationFailure(message: "nothing to write: give --output DIR, --filmstrip FILE.png or --video FILE.mp4")
+        }
+        if let every, every < 1 { throw ValidationFailure(message: "--every must be at least 1") }
+        guard let quality = RenderQuality(rawValue: quality) else {
+            throw ValidationFailure(message: "unknown --quality '\(quality)'; valid: fast, quality")
+        }
+        guard let backend = GLBackend(rawValue: gl) else {
+            throw ValidationFailure(message: "unknown --gl '\(gl)'; valid: \(GLBackend.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let settings = RenderSettings(width: width, height: height, camera: camera.map(CameraChoice.init),
+                                      quality: quality, backend: backend)
+        let summary: RenderSummary
+        do { summary = try RenderJob.run(source, settings: settings, outputs: outputs, models: try modelOptions.directory()) } catch {
+            throw CleanExit.failure(error)
+        }
+        let written = [output, filmstrip, video].compactMap { $0 }.joined(separator: ", ")
+        print("\(summary.task): \(summary.clips) clip(s), \(summary.frames) frames from camera \(summary.camera) at \(summary.framesPerSecond) fps -> \(written)")
+    }
+
+    private func clipSource() throws -> ClipSource {
+        let selectors = [rating.map { _ in "--rating" }, best.map { _ in "--best" }, worst.map { _ in "--worst" },
+                         episodes.map { _ in "--episodes" }].compactMap { $0 }
+        for (name, value) in [("--rating", rating), ("--best", best), ("--worst", worst), ("--episodes", episodes)] {
+            if let value, value < (name == "--rating" ? 0 : 1) {
+                throw ValidationFailure(message: "\(name) must be \(name == "--rating" ? "0 or more" : "at least 1"), got \(value)")
+            }
+        }
+        if let task {
+            guard replay == nil, runFolder == nil, selectors.isEmpty else {
+                throw ValidationFailure(message: "--task cannot be combined with --replay, --run, --rating, --best, --worst or --episodes")
+            }
+            guard steps >= 0 else { throw ValidationFailure(message: "--steps must be 0 or more") }
+            return .randomActions(task: try resolveTasks(task).first ?? task, steps: steps, seed: seed)
+        }
+        if let replay {
+            guard runFolder == nil, selectors.isEmpty else {
+                throw ValidationFailure(message: "--replay cannot be combined with --run, --rating, --best, --worst or --episodes")
+            }
+            return .replay(try readReplayRequest(replay))
+        }
+        guard let run = runFolder else { throw ValidationFailure(message: "give a source: --task NAME, --replay FILE, or --run DIR with --rating, --best, --worst or --episodes") }
+        guard selectors.count == 1 else {
+            throw ValidationFailure(message: "--run needs exactly one of --rating K, --best K, --worst K, --episodes N")
+        }
+        if let rating { return .rating(run: run, index: rating) }
+        if let best { return .best(run: run, count: best) }
+        if let worst { return .worst(run: run, count: worst) }
+        return .episodes(run: run, count: episodes!, seed: seed)
+    }
+
+    private func readReplayRequest(_ path: String) throws -> ReplayRequest {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ValidationFailure(message: "cannot read \(path): \(error.localizedDescription)")
+        }
+        let request: ReplayRequest
+        do { request = try JSONDecoder().decode(ReplayRequest.self, from: data) } catch {
+            throw ValidationFailure(message: "\(path) is not a valid replay request (\(describe(error))). Expected {\"task\": ..., \"state\": [...], \"actions\": [[...], ...]}")
+        }
+        _ = try resolveTasks(request.task)
+        return request
+    }
+}
