@@ -65,11 +65,17 @@ final class ResumeCommandTests: XCTestCase {
         return path
     }
 
-    func reference(_ arguments: [String]) throws -> String {
+    /// The comparable files of an uninterrupted `ratingRun`, made once for all tests.
+    nonisolated(unsafe) static var referenceFiles: [String: String]?
+
+    func referenceRun() throws -> [String: String] {
+        if let files = Self.referenceFiles { return files }
         let folder = temporaryFolder()
-        let run = try RunningCommand(arguments + ["--out", folder], folder: folder)
+        let run = try RunningCommand(Self.ratingRun + ["--out", folder], folder: folder)
         XCTAssertEqual(run.finish(), 0, run.error)
-        return folder
+        let files = try comparable(folder)
+        Self.referenceFiles = files
+        return files
     }
 
     /// The files that must not depend on interruptions (timing fields removed).
@@ -95,7 +101,7 @@ final class ResumeCommandTests: XCTestCase {
     }
 
     func testKilledAnywhereIncludingInsideAFeedbackRoundResumesToIdenticalFiles() throws {
-        let expected = try comparable(reference(Self.ratingRun))
+        let expected = try referenceRun()
         let folder = temporaryFolder()
         // Killed inside the second feedback round's reward training...
         let first = try RunningCommand(Self.ratingRun + ["--out", folder], folder: folder)
@@ -120,7 +126,7 @@ final class ResumeCommandTests: XCTestCase {
     }
 
     func testSIGTERMAndSIGINTCheckpointAndExitWithTheirCodes() throws {
-        let expected = try comparable(reference(Self.ratingRun))
+        let expected = try referenceRun()
         let folder = temporaryFolder()
         let run = try RunningCommand(Self.ratingRun + ["--out", folder], folder: folder)
         try run.waitFor("steps 1024/")
