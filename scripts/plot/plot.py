@@ -22,6 +22,7 @@ data is skipped with a note on standard output.
 
 import argparse
 import math
+import textwrap
 import sys
 import warnings
 from pathlib import Path
@@ -226,8 +227,15 @@ def save(figure, out, name, legend=None, caption=None):
     height = figure.get_figheight()
     bottom = 0.04
     if caption:
-        figure.text(0.5, bottom / height, caption, ha="center", va="bottom", fontsize=7, color="0.3")
-        bottom += LINE + 0.02
+        # Wrapped to the figure's width (about 17 characters of 7 pt text per inch),
+        # so a one-panel figure does not cut it off; the figure grows by the extra lines.
+        lines = textwrap.wrap(caption, width=max(20, int(figure.get_figwidth() * 17)))
+        if len(lines) > 1:
+            height += LINE * (len(lines) - 1)
+            figure.set_figheight(height)
+        figure.text(0.5, bottom / height, "\n".join(lines), ha="center", va="bottom", fontsize=7, color="0.3",
+                    linespacing=1.3)
+        bottom += LINE * len(lines) + 0.02
     if legend:
         # Methods in their fixed order, whichever panel showed them first.
         entries = [legend[key] for key in sorted(legend)]
