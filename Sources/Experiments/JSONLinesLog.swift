@@ -45,14 +45,15 @@ struct FeedbackLine: Encodable {
 
 /// A line of `ratings.jsonl`: one rating with what replaying its segment needs
 /// (the physics state at its first step and its actions).
-struct RatingLine: Encodable {
-    let round: Int
-    let episode: Int
-    let startStep: Int
-    let rating: Int
-    let trueReturn: Double
-    let startState: [Double]?
-    let actions: [[Double]]
+public struct RatingLine: Codable, Sendable, Equatable {
+    public var round: Int
+    public var episode: Int
+    public var startStep: Int
+    public var rating: Int
+    public var trueReturn: Double
+    /// The physics state at the segment's first step; nil when the run did not record states.
+    public var startState: [Double]?
+    public var actions: [[Double]]
     enum CodingKeys: String, CodingKey {
         case round, episode, rating, actions
         case startStep = "start_step"

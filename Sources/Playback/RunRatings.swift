@@ -1,24 +1,8 @@
 import Experiments
 import Foundation
 
-/// One line of a run's `ratings.jsonl`: a rated segment and what replaying it needs.
-public struct RatingRecord: Decodable, Sendable, Equatable {
-    public var round: Int
-    public var episode: Int
-    public var startStep: Int
-    public var rating: Int
-    public var trueReturn: Double
-    /// The physics state at the segment's first step; nil when the run did not record states.
-    public var startState: [Double]?
-    public var actions: [[Double]]
-
-    enum CodingKeys: String, CodingKey {
-        case round, episode, rating, actions
-        case startStep = "start_step"
-        case trueReturn = "true_return"
-        case startState = "start_state"
-    }
-}
+/// One line of a run's `ratings.jsonl` (the format `TrainingRun` writes).
+public typealias RatingRecord = RatingLine
 
 /// A training run's task and ratings, for showing what the rater saw.
 public struct RunRatings: Sendable {

@@ -6,24 +6,10 @@ final class RenderCommandTests: XCTestCase {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    struct Outcome { let status: Int32; let output: String; let error: String }
+    typealias Outcome = CommandLineTests.Outcome
 
     func render(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("ratingrl")
-        process.arguments = ["render"] + arguments
-        process.currentDirectoryURL = Self.repositoryRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
-                       error: String(decoding: errData, as: UTF8.self))
+        try CommandLineTests.run(["render"] + arguments, environment: extra)
     }
 
     func temporaryFolder() throws -> String {
