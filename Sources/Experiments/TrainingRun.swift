@@ -380,7 +380,10 @@ public final class TrainingRun {
         let schedule = feedback.config.schedule
         func buffer(_ round: Int) -> Double { Double(min(schedule.total, schedule.perRound * (round + 1))) }
         let done = (0..<feedback.roundsDone).reduce(0) { $0 + buffer($1) }
-        let left = (feedback.roundsDone..<schedule.rounds).reduce(0) { $0 + buffer($1) }
+        // Only the rounds due before the run ends.
+        let lastStep = config.updates * config.ppo.rolloutSize
+        let left = (feedback.roundsDone..<schedule.rounds).filter { schedule.stepsForRound($0) <= lastStep }
+            .reduce(0) { $0 + buffer($1) }
         return feedback.trainingSeconds / done * left
     }
 
