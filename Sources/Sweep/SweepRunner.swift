@@ -47,11 +47,15 @@ public struct SweepRunner: Sendable {
         var environment = environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
         // A run stops (with a checkpoint) when the sweep that started it is gone.
-        environment["RATINGRL_PARENT_PID"] = "\(getpid())"
+        environment[Self.parentVariable] = "\(getpid())"
         self.environment = environment
         self.output = output
         self.progressLine = progressLine
     }
+
+    /// The environment variable through which a sweep gives its runs its process id
+    /// (`ratingrl train` stops, with a checkpoint, when that process is gone).
+    public static let parentVariable = "RATINGRL_PARENT_PID"
 
     /// The command that (re)starts `run`.
     public func command(for run: SweepRun) -> [String] {
@@ -210,26 +214,31 @@ public struct SweepRunner: Sendable {
     }
 }
 
-/// Catches SIGINT and SIGTERM for the sweep (instead of ending it) and
-/// remembers the last one received.
+/// Catches SIGINT and SIGTERM (instead of ending the process) and remembers
+/// the last one received; `onSignal`, if given, is told of each one as it
+/// arrives (signals sent close together are each reported).
 public final class SignalWatch: @unchecked Sendable {
     private let lock = NSLock()
     private var signal: Int32?
     private var sources: [DispatchSourceSignal] = []
-    private let queue = DispatchQueue(label: "sweep.signals")
+    private let queue = DispatchQueue(label: "ratingrl.signals")
 
     private let watched: [Int32]
 
-    public init(signals: [Int32] = [SIGINT, SIGTERM]) {
+    public init(signals: [Int32] = [SIGINT, SIGTERM], onSignal: (@Sendable (Int32) -> Void)? = nil) {
         watched = signals
         for number in signals {
             Glibc.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [weak self] in
+            // Signals arriving close together are delivered as one event with a count.
+            source.setEventHandler { [weak self, source] in
                 guard let self else { return }
-                self.lock.lock()
-                self.signal = number
-                self.lock.unlock()
+                for _ in 0..<max(1, source.data) {
+                    self.lock.lock()
+                    self.signal = number
+                    self.lock.unlock()
+                    onSignal?(number)
+                }
             }
             source.resume()
             sources.append(source)

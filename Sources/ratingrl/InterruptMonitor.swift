@@ -1,36 +1,26 @@
 import Dispatch
 import Foundation
+import Sweep
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Turns SIGINT and SIGTERM into a request to stop at the next safe point
 /// (the run then writes a checkpoint); a second SIGINT ends the process at once.
-/// A run started by a sweep (`RATINGRL_PARENT_PID` in its environment) also
-/// stops this way when that sweep has gone, even if it was killed outright,
-/// so no orphaned run goes on beside a rerun of the sweep.
+/// A run started by a sweep (`SweepRunner.parentVariable` in its environment)
+/// also stops this way when that sweep has gone, even if it was killed
+/// outright, so no orphaned run goes on beside a rerun of the sweep.
 final class InterruptMonitor: @unchecked Sendable {
     private let lock = NSLock()
     private var received: Int32?
-    private var sources: [DispatchSourceProtocol] = []
-
-    /// The environment variable through which a sweep names itself to its runs.
-    static let parentVariable = "RATINGRL_PARENT_PID"
+    private var signals: SignalWatch?
+    private var parentWatch: DispatchSourceTimer?
 
     /// Starts watching; the signals' default action (ending the process) is
     /// replaced for as long as the monitor lives.
     init() {
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            // Signals arriving close together are delivered as one event with a count.
-            source.setEventHandler { [weak self, source] in
-                for _ in 0..<max(1, source.data) { self?.receive(signalNumber) }
-            }
-            source.resume()
-            sources.append(source)
-        }
-        if let value = ProcessInfo.processInfo.environment[Self.parentVariable], let parent = Int32(value) {
+        signals = SignalWatch { [weak self] number in self?.receive(number) }
+        if let value = ProcessInfo.processInfo.environment[SweepRunner.parentVariable], let parent = Int32(value) {
             let timer = DispatchSource.makeTimerSource(queue: .global())
             timer.schedule(deadline: .now(), repeating: .seconds(1))
             timer.setEventHandler { [weak self] in
@@ -39,12 +29,12 @@ final class InterruptMonitor: @unchecked Sendable {
                 self.receive(SIGTERM)
             }
             timer.resume()
-            sources.append(timer)
+            parentWatch = timer
         }
     }
 
     deinit {
-        for source in sources { source.cancel() }
+        parentWatch?.cancel()
     }
 
     private func receive(_ signalNumber: Int32) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Sweep
 
 /// Prints a run's events: a progress line at most every two seconds and at
 /// every evaluation, and feedback rounds as they start and train.
@@ -31,7 +32,7 @@ final class TrainingOutput {
             lastPrinted = progress.wallSeconds
             var line = String(format: "[%3.0f%%] steps %d/%d  %.0f steps/s  ETA %@",
                               100 * Double(progress.envSteps) / Double(progress.totalSteps), progress.envSteps,
-                              progress.totalSteps, progress.stepsPerSecond, duration(progress.secondsRemaining))
+                              progress.totalSteps, progress.stepsPerSecond, formatDuration(progress.secondsRemaining))
             if progress.rewardTrainingSeconds > 0 && progress.rewardTrainingSecondsLeft == nil { line += " + reward training" }
             if let recent = progress.recentReturn { line += String(format: "  train return %.1f", recent) }
             if let evaluation = progress.evaluation { line += String(format: "  eval return %.1f", evaluation.meanReturn) }
@@ -83,9 +84,3 @@ func runTraining(quiet: Bool, _ body: (TrainingOutput, () -> Bool) throws -> Tra
     print(TrainingOutput.summaryLine(summary))
 }
 
-/// A duration for progress lines: "42s", "3m07s", "1h05m"; "?" when unknown.
-func duration(_ seconds: Double) -> String {
-    guard seconds.isFinite else { return "?" }
-    let s = Int(seconds.rounded())
-    return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
-}
