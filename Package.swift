@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Playback", "Control", "MuJoCo", "Experiments", "PPO", "Randomness"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Playback", "Control", "MuJoCo", "Experiments", "PPO", "Randomness", "Ratings", "RewardLearning"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"],
                     exclude: ["Fixtures"]),
     ]

@@ -9,6 +9,8 @@ public enum ClipSource: Sendable, Equatable {
     case replay(ReplayRequest)
     /// Rating `index` (line index from 0) of the run in `run`.
     case rating(run: String, index: Int)
+    /// Every rating of the run, in file order.
+    case allRatings(run: String)
     /// The run's `count` highest-rated segments.
     case best(run: String, count: Int)
     /// The run's `count` lowest-rated segments.
@@ -115,6 +117,11 @@ public enum RenderJob {
                 let ratings = try RunRatings(folder: run)
                 task = ratings.task
                 clips = [try Self.rated(ratings, index)]
+            case let .allRatings(run):
+                let ratings = try RunRatings(folder: run)
+                guard !ratings.records.isEmpty else { throw RunError("\(run) has no ratings yet") }
+                task = ratings.task
+                clips = try ratings.records.indices.map { try Self.rated(ratings, $0) }
             case let .best(run, count), let .worst(run, count):
                 let ratings = try RunRatings(folder: run)
                 guard !ratings.records.isEmpty else { throw RunError("\(run) has no ratings yet") }

@@ -38,7 +38,8 @@ public final class GLFWContext: GLContext {
         glfwMakeContextCurrent(window)
     }
 
-    private static func lastError(or fallback: String) -> String {
+    /// GLFW's last error message, or `fallback`.
+    static func lastError(or fallback: String) -> String {
         var description: UnsafePointer<CChar>?
         guard glfwGetError(&description) != GLFW_NO_ERROR, let description else { return fallback }
         return String(cString: description).trimmingCharacters(in: .whitespaces)

@@ -153,6 +153,36 @@ public final class SceneRenderer {
         return lines
     }
 
+    /// Shows `image` in `window` (this renderer's context), centred on black,
+    /// with `overlays` drawn over it, and swaps the window's buffers.
+    /// - Returns: what the window shows, when `capture` is true.
+    @discardableResult
+    public func present(_ image: RGBImage, overlays: [WindowOverlay], in window: ViewerWindow, capture: Bool = false) -> RGBImage? {
+        precondition(window === context, "SceneRenderer.present: the window is not this renderer's context")
+        window.makeCurrent()
+        mjr_setBuffer(Int32(mjFB_WINDOW.rawValue), glResources)
+        let whole = mjrRect(left: 0, bottom: 0, width: Int32(window.width), height: Int32(window.height))
+        mjr_rectangle(whole, 0, 0, 0, 1)
+        let placed = mjrRect(left: Int32(max(0, (window.width - image.width) / 2)),
+                             bottom: Int32(max(0, (window.height - image.height) / 2)),
+                             width: Int32(image.width), height: Int32(image.height))
+        // GL's rows run bottom-up.
+        var rows = image.flippedVertically().pixels
+        mjr_drawPixels(&rows, nil, placed, glResources)
+        for overlay in overlays {
+            mjr_overlay(Int32(mjFONT_NORMAL.rawValue), overlay.gridPosition, whole, overlay.labels,
+                        overlay.values.isEmpty ? nil : overlay.values, glResources)
+        }
+        var shown: RGBImage?
+        if capture {
+            var pixels = [UInt8](repeating: 0, count: window.width * window.height * 3)
+            mjr_readPixels(&pixels, nil, whole, glResources)
+            shown = RGBImage(width: window.width, height: window.height, pixels: pixels).flippedVertically()
+        }
+        window.swapBuffers()
+        return shown
+    }
+
     private var maxBand: Int { Int(model.raw.pointee.vis.global.offheight) - height }
 
     private func read(_ data: SimulationData, captionLines lines: [String]) -> RGBImage {

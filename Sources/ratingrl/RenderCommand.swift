@@ -106,7 +106,9 @@ struct RenderCommand: ParsableCommand {
             guard runFolder == nil, selectors.isEmpty else {
                 throw ValidationFailure(message: "--replay cannot be combined with --run, --rating, --best, --worst or --episodes")
             }
-            return .replay(try readReplayRequest(replay))
+            let request = try readReplayRequest(replay)
+            _ = try resolveTasks(request.task)
+            return .replay(request)
         }
         guard let run = runFolder else { throw ValidationFailure(message: "give a source: --task NAME, --replay FILE, or --run DIR with --rating, --best, --worst or --episodes") }
         guard selectors.count == 1 else {
@@ -116,18 +118,5 @@ struct RenderCommand: ParsableCommand {
         if let best { return .best(run: run, count: best) }
         if let worst { return .worst(run: run, count: worst) }
         return .episodes(run: run, count: episodes!, seed: seed)
-    }
-
-    private func readReplayRequest(_ path: String) throws -> ReplayRequest {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ValidationFailure(message: "cannot read \(path): \(error.localizedDescription)")
-        }
-        let request: ReplayRequest
-        do { request = try JSONDecoder().decode(ReplayRequest.self, from: data) } catch {
-            throw ValidationFailure(message: "\(path) is not a valid replay request (\(describe(error))). Expected {\"task\": ..., \"state\": [...], \"actions\": [[...], ...]}")
-        }
-        _ = try resolveTasks(request.task)
-        return request
     }
 }

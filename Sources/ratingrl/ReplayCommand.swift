@@ -25,7 +25,7 @@ struct ReplayCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
-        let request = try readRequest()
+        let request = try readReplayRequest(input)
         _ = try resolveTasks(request.task)
         if request.task.hasPrefix("finger-turn") {
             throw ValidationFailure(message: "replay does not support \(request.task): its target position is drawn per episode and is not part of the state")
@@ -39,15 +39,17 @@ struct ReplayCommand: ParsableCommand {
         let encoder = JSONEncoder()
         try writeOutput(try encoder.encode(result), to: output)
     }
+}
 
-    private func readRequest() throws -> ReplayRequest {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: input)) } catch {
-            throw ValidationFailure(message: "cannot read \(input): \(error.localizedDescription)")
-        }
-        do { return try JSONDecoder().decode(ReplayRequest.self, from: data) } catch {
-            throw ValidationFailure(message: "\(input) is not a valid replay request (\(describe(error))). Expected {\"task\": ..., \"state\": [...], \"actions\": [[...], ...]}")
-        }
+/// Reads a replay request (the JSON `replay`, `render --replay` and `view --replay` take).
+/// - Throws: `ValidationFailure` saying what is wrong with the file.
+func readReplayRequest(_ path: String) throws -> ReplayRequest {
+    let data: Data
+    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        throw ValidationFailure(message: "cannot read \(path): \(error.localizedDescription)")
+    }
+    do { return try JSONDecoder().decode(ReplayRequest.self, from: data) } catch {
+        throw ValidationFailure(message: "\(path) is not a valid replay request (\(describe(error))). Expected {\"task\": ..., \"state\": [...], \"actions\": [[...], ...]}")
     }
 }
 

@@ -1,0 +1,44 @@
+import Experiments
+import Foundation
+import NeuralNet
+import PPO
+import Randomness
+import RewardLearning
+
+/// A run's last saved reward model with the policy's observation normaliser:
+/// the reward the policy was trained on, for comparing with ratings.
+public struct RunRewardModel {
+    private let ensemble: RewardEnsemble
+    private let normalizer: RunningNormalizer
+
+    /// Loads `folder`/reward_model.weights and the normaliser in
+    /// `folder`/checkpoint.weights; nil when the run has saved no reward
+    /// model yet (ppo runs, or before the first feedback round ends).
+    /// - Throws: `RunError` for a run whose files are unreadable.
+    public init?(run folder: String, config: TrainingConfig, observationSize: Int, actionSize: Int) throws {
+        let path = folder + "/reward_model.weights"
+        guard let feedback = config.feedback, FileManager.default.fileExists(atPath: path) else { return nil }
+        let agent = try SegmentReturnSurvey.loadAgent(run: folder, config: config, observationSize: observationSize,
+                                                      actionSize: actionSize)
+        var random = SeededRandom(seed: 0)
+        ensemble = try RewardEnsemble(inputSize: observationSize + actionSize, configuration: feedback.rewardModel, random: &random)
+        do { try ensemble.load(from: path) } catch {
+            throw RunError("cannot read the run's reward model \(path): \(error)")
+        }
+        normalizer = agent.normalizer
+    }
+
+    /// The ensemble-mean predicted return of a segment: Σₜ r̂(oₜ, aₜ), where
+    /// `observations[t]` is the observation `actions[t]` was taken in.
+    public func predictedReturn(observations: [[Double]], actions: [[Double]]) -> Double {
+        precondition(observations.count >= actions.count, "RunRewardModel: fewer observations than actions")
+        guard !actions.isEmpty else { return 0 }
+        var inputs = [Float]()
+        for (observation, action) in zip(observations, actions) {
+            normalizer.normalize(observation, into: &inputs)
+            inputs += action.map(Float.init)
+        }
+        let rewards = ensemble.predictReward(Matrix(rows: actions.count, columns: ensemble.inputSize, values: inputs))
+        return rewards.reduce(0) { $0 + Double($1) }
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Playback
+import Render
+
+struct ViewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "view",
+        abstract: "Loop a run's rated segments (or a replay) in a window, with their class, true return and predicted return.",
+        discussion: """
+        Sources: --run DIR (every rating in DIR/ratings.jsonl, or only --best K, --worst K or --rating K) or --replay FILE.
+        The overlay shows the clip, its episode step, the class the rater gave, the segment's true return and
+        the return the run's last reward model (DIR/reward_model.weights, with the policy's observation
+        normaliser from DIR/checkpoint.weights) predicts for it.
+        Keys: n or -> next clip, p or <- previous, space pause, . and , one frame forward / back, + and - faster /
+        slower (1/8x to 4x real time), o order (file, rating: highest class first, disagreement: largest gap
+        between the rank by class and the rank by predicted return first), s screenshot (PNG in --screenshots),
+        h help, q or Esc quit. Each change is also printed, one line each.
+        Needs a display: on a machine without one, run under `xvfb-run -a` (and use `render` for files).
+        """)
+
+    @Option(name: .customLong("run"), help: ArgumentHelp("A training run's folder.", valueName: "dir"))
+    var runFolder: String?
+    @Option(name: .long, help: ArgumentHelp("Only the run's K highest-rated segments.", valueName: "K"))
+    var best: Int?
+    @Option(name: .long, help: ArgumentHelp("Only the run's K lowest-rated segments.", valueName: "K"))
+    var worst: Int?
+    @Option(name: .long, help: ArgumentHelp("Only rating K of the run (ratings.jsonl line, from 0).", valueName: "K"))
+    var rating: Int?
+    @Option(name: .long, help: ArgumentHelp("A replay request (JSON: task, state, actions).", valueName: "file"))
+    var replay: String?
+
+    @Option(name: .long, help: "Start order: file, rating or disagreement.")
+    var order = "file"
+    @Flag(name: .long, help: "Start paused on the first frame.")
+    var paused = false
+    @Option(name: .long, help: ArgumentHelp("Folder for screenshots (key s).", valueName: "dir"))
+    var screenshots = "."
+
+    @Option(name: .long, help: ArgumentHelp("Camera: a model camera's name or index, 'track' or 'free'. Default: the task's.", valueName: "camera"))
+    var camera: String?
+    @Option(name: .long, help: "Frame (and window) width in pixels.")
+    var width = 640
+    @Option(name: .long, help: "Frame (and window) height in pixels.")
+    var height = 480
+    @Option(name: .long, help: "fast (no shadows, reflections, skybox) or quality.")
+    var quality = "quality"
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        let source = try clipSource()
+        guard let order = ViewerState.Order(rawValue: order) else {
+            throw ValidationFailure(message: "unknown --order '\(order)'; valid: \(ViewerState.Order.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let quality = RenderQuality(rawValue: quality) else {
+            throw ValidationFailure(message: "unknown --quality '\(quality)'; valid: fast, quality")
+        }
+        let settings = RenderSettings(width: width, height: height, camera: camera.map(CameraChoice.init), quality: quality, backend: .glfw)
+        let options = SegmentViewer.Options(order: order, paused: paused, screenshotFolder: screenshots)
+        do {
+            let viewer = try SegmentViewer(source: source, settings: settings, options: options,
+                                           models: try modelOptions.directory()) { line in
+                print(line)
+                fflush(nil)
+            }
+            try viewer.run()
+        } catch {
+            throw CleanExit.failure(error)
+        }
+    }
+
+    private func clipSource() throws -> ClipSource {
+        let selectors = [("--best", best), ("--worst", worst), ("--rating", rating)].filter { $0.1 != nil }
+        for (name, value) in selectors where value! < (name == "--rating" ? 0 : 1) {
+            throw ValidationFailure(message: "\(name) must be \(name == "--rating" ? "0 or more" : "at least 1"), got \(value!)")
+        }
+        if let replay {
+            guard runFolder == nil, selectors.isEmpty else {
+                throw ValidationFailure(message: "--replay cannot be combined with --run, --best, --worst or --rating")
+            }
+            let request = try readReplayRequest(replay)
+            _ = try resolveTasks(request.task)
+            return .replay(request)
+        }
+        guard let run = runFolder else { throw ValidationFailure(message: "give a source: --run DIR or --replay FILE") }
+        guard selectors.count <= 1 else { throw ValidationFailure(message: "give at most one of --best, --worst, --rating") }
+        if let best { return .best(run: run, count: best) }
+        if let worst { return .worst(run: run, count: worst) }
+        if let rating { return .rating(run: run, index: rating) }
+        return .allRatings(run: run)
+    }
+}
