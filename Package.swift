@@ -34,8 +34,11 @@ let package = Package(
         .executableTarget(name: "nnbench", dependencies: ["NeuralNet", "COpenBLAS", "Randomness"]),
         .target(name: "Control", dependencies: ["MuJoCo", "Randomness"]),
         // Debian's libegl-dev (glvnd); Mesa's libegl-mesa0 and libgl1-mesa-dri at run time.
-        .systemLibrary(name: "CEGL", path: "Sources/CEGL", pkgConfig: "egl",
+        // Opened at run time (dlopen), not linked: see Sources/CEGL/shim.h.
+        .systemLibrary(name: "CEGL", path: "Sources/CEGL",
                        providers: [.apt(["libegl-dev", "libegl-mesa0", "libgl1-mesa-dri"])]),
+        // Debian's libosmesa6-dev: Mesa's off-screen software GL, also opened at run time.
+        .systemLibrary(name: "COSMesa", path: "Sources/COSMesa", providers: [.apt(["libosmesa6-dev"])]),
         // Debian's libglfw3-dev: a (hidden) window's OpenGL context where a display exists.
         .systemLibrary(name: "CGLFW", path: "Sources/CGLFW", pkgConfig: "glfw3",
                        providers: [.apt(["libglfw3-dev"])]),
@@ -43,7 +46,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         // MuJoCo's own renderer in a headless OpenGL context; PNG and video output.
-        .target(name: "Render", dependencies: ["MuJoCo", "CMuJoCo", "CEGL", "CGLFW", "CZlib"]),
+        .target(name: "Render", dependencies: ["MuJoCo", "CMuJoCo", "CEGL", "COSMesa", "CGLFW", "CZlib"]),
         // Frames of replays, rated segments and policy episodes, and where they go.
         .target(name: "Playback", dependencies: ["Render", "Control", "PPO", "Experiments", "Randomness"]),
         .executableTarget(name: "ratingrl", dependencies: [

@@ -13,13 +13,13 @@ public protocol GLContext: AnyObject {
 
 extension GLBackend {
     /// A new context through this backend.
-    /// - Throws: `RenderError.glUnavailable` (naming the backend and the
-    ///   packages to install) or `.backendNotImplemented`.
+    /// - Throws: `RenderError.glUnavailable`, naming the backend and the
+    ///   packages to install.
     public func makeContext() throws -> any GLContext {
         switch self {
         case .egl: try HeadlessGLContext()
         case .glfw: try GLFWContext()
-        case .osmesa: throw RenderError.backendNotImplemented(.osmesa)
+        case .osmesa: try OSMesaContext()
         }
     }
 }

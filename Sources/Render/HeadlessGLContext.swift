@@ -17,6 +17,9 @@ public final class HeadlessGLContext: GLContext {
 
     /// - Throws: `RenderError.glUnavailable`, naming the packages to install.
     public init() throws {
+        guard rrl_egl_library() != nil else {
+            throw RenderError.glUnavailable(backend: .egl, detail: "libEGL.so.1 cannot be loaded")
+        }
         var failures: [String] = []
         var opened: (EGLDisplay, EGLContext)?
         for display in Self.candidateDisplays() {
@@ -40,12 +43,12 @@ public final class HeadlessGLContext: GLContext {
     // The display stays initialised: EGL hands every context of a platform
     // the same display, and terminating it would invalidate the others.
     deinit {
-        if eglGetCurrentContext() == context { eglMakeCurrent(display, nil, nil, nil) }
-        eglDestroyContext(display, context)
+        if rrl_eglGetCurrentContext() == context { rrl_eglMakeCurrent(display, nil, nil, nil) }
+        rrl_eglDestroyContext(display, context)
     }
 
     public func makeCurrent() {
-        eglMakeCurrent(display, nil, nil, context)
+        rrl_eglMakeCurrent(display, nil, nil, context)
     }
 
     private struct Candidate { let name: String; let display: EGLDisplay }
@@ -55,11 +58,11 @@ public final class HeadlessGLContext: GLContext {
         var devices = [EGLDeviceEXT?](repeating: nil, count: 8)
         let count = Int(rrl_egl_query_devices(&devices, Int32(devices.count)))
         for (index, device) in devices.prefix(count).enumerated() {
-            if let device, let display = eglGetPlatformDisplay(EGLenum(EGL_PLATFORM_DEVICE_EXT), device, nil) {
+            if let device, let display = rrl_eglGetPlatformDisplay(EGLenum(EGL_PLATFORM_DEVICE_EXT), device, nil) {
                 candidates.append(Candidate(name: "EGL device \(index)", display: display))
             }
         }
-        if let display = eglGetPlatformDisplay(EGLenum(EGL_PLATFORM_SURFACELESS_MESA), nil, nil) {
+        if let display = rrl_eglGetPlatformDisplay(EGLenum(EGL_PLATFORM_SURFACELESS_MESA), nil, nil) {
             candidates.append(Candidate(name: "surfaceless platform", display: display))
         }
         return candidates
@@ -67,7 +70,7 @@ public final class HeadlessGLContext: GLContext {
 
     private static func makeContext(on display: EGLDisplay) throws -> EGLContext {
         var major: EGLint = 0, minor: EGLint = 0
-        guard eglInitialize(display, &major, &minor) == EGL_TRUE else { throw failure("eglInitialize") }
+        guard rrl_eglInitialize(display, &major, &minor) == EGL_TRUE else { throw failure("eglInitialize") }
         let attributes: [EGLint] = [
             EGL_RED_SIZE, 8, EGL_GREEN_SIZE, 8, EGL_BLUE_SIZE, 8, EGL_ALPHA_SIZE, 8,
             EGL_DEPTH_SIZE, 24, EGL_STENCIL_SIZE, 8,
@@ -76,22 +79,22 @@ public final class HeadlessGLContext: GLContext {
         ]
         var config: EGLConfig?
         var matching: EGLint = 0
-        guard eglChooseConfig(display, attributes, &config, 1, &matching) == EGL_TRUE, matching > 0, let config else {
+        guard rrl_eglChooseConfig(display, attributes, &config, 1, &matching) == EGL_TRUE, matching > 0, let config else {
             throw failure("no RGBA8/depth24 OpenGL config")
         }
-        guard eglBindAPI(EGLenum(EGL_OPENGL_API)) == EGL_TRUE else { throw failure("eglBindAPI(EGL_OPENGL_API)") }
+        guard rrl_eglBindAPI(EGLenum(EGL_OPENGL_API)) == EGL_TRUE else { throw failure("eglBindAPI(EGL_OPENGL_API)") }
         // No attributes: the default is a compatibility-profile context, which
         // MuJoCo's fixed-function renderer needs.
-        guard let context = eglCreateContext(display, config, nil, nil) else { throw failure("eglCreateContext") }
-        guard eglMakeCurrent(display, nil, nil, context) == EGL_TRUE else {
-            eglDestroyContext(display, context)
+        guard let context = rrl_eglCreateContext(display, config, nil, nil) else { throw failure("eglCreateContext") }
+        guard rrl_eglMakeCurrent(display, nil, nil, context) == EGL_TRUE else {
+            rrl_eglDestroyContext(display, context)
             throw failure("eglMakeCurrent without a surface")
         }
         return context
     }
 
     private static func failure(_ step: String) -> RenderError {
-        .glUnavailable(backend: .egl, detail: "\(step) failed, EGL error 0x\(String(eglGetError(), radix: 16))")
+        .glUnavailable(backend: .egl, detail: "\(step) failed, EGL error 0x\(String(rrl_eglGetError(), radix: 16))")
     }
 }
 

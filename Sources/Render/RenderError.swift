@@ -3,8 +3,6 @@
 public enum RenderError: Error, CustomStringConvertible, Equatable, Sendable {
     /// No OpenGL context could be created through `backend`.
     case glUnavailable(backend: GLBackend, detail: String)
-    /// The backend exists in the interface but this build does not implement it.
-    case backendNotImplemented(GLBackend)
     /// A width or height of 0, or one beyond what the GL context can render.
     case invalidSize(width: Int, height: Int, limit: Int)
     /// A camera name or index the model does not have.
@@ -21,8 +19,6 @@ public enum RenderError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .glUnavailable(backend, detail):
             return "no usable OpenGL through \(backend.rawValue) (\(detail)); tried: \(backend.rawValue). "
                 + "Install Debian's \(backend.debianPackages.joined(separator: " ")) (`make deps`)"
-        case let .backendNotImplemented(backend):
-            return "the \(backend.rawValue) backend is not implemented yet; use --gl egl or --gl glfw"
         case let .invalidSize(width, height, limit):
             return "image size \(width)x\(height) is not renderable: width and height must be between 1 and \(limit)"
         case let .unknownCamera(name, valid):

@@ -58,7 +58,7 @@ struct RenderCommand: ParsableCommand {
     var height = 240
     @Option(name: .long, help: "fast (no shadows, reflections, skybox) or quality.")
     var quality = "quality"
-    @Option(name: .long, help: "OpenGL backend: egl (headless, the default) or glfw (a hidden window: needs a display, e.g. xvfb-run -a); osmesa is not implemented yet.")
+    @Option(name: .long, help: "OpenGL backend: egl (headless, the default), osmesa (Mesa's off-screen software renderer, headless) or glfw (a hidden window: needs a display, e.g. xvfb-run -a).")
     var gl = "egl"
 
     @OptionGroup var modelOptions: ModelOptions

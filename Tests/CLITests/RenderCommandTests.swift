@@ -51,7 +51,6 @@ final class RenderCommandTests: XCTestCase {
              "unknown camera 'top'. Valid cameras: fixed (0), lookatcart (1), track, free"),
             (["--replay", replay, "--filmstrip", strip, "--width", "0"], [:], "image size 0x240 is not renderable"),
             (["--replay", replay, "--filmstrip", strip, "--height", "100000"], [:], "image size 320x100000 is not renderable"),
-            (["--replay", replay, "--filmstrip", strip, "--gl", "osmesa"], [:], "the osmesa backend is not implemented yet"),
             (["--replay", replay, "--filmstrip", strip, "--gl", "glfw"], ["DISPLAY": "", "WAYLAND_DISPLAY": ""],
              "no usable OpenGL through glfw"),
             (["--replay", replay, "--filmstrip", strip, "--gl", "vulkan"], [:], "unknown --gl 'vulkan'"),
@@ -92,12 +91,14 @@ final class RenderCommandTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), ["bin", "segment.json"])
     }
 
-    func testAGLFWWindowUnderXvfbGivesTheSamePixelsAsHeadlessEGL() throws {
+    func testOSMesaAndAGLFWWindowUnderXvfbGiveTheSamePixelsAsHeadlessEGL() throws {
         let folder = try temporaryFolder()
         let replay = try replayFile(in: folder)
         let common = ["--replay", replay, "--width", "96", "--height", "72", "--camera", "lookatcart"]
         let egl = try render(common + ["--output", folder + "/egl"])
         XCTAssertEqual(egl.status, 0, egl.error)
+        let osmesa = try render(common + ["--gl", "osmesa", "--output", folder + "/osmesa"])
+        XCTAssertEqual(osmesa.status, 0, osmesa.error)
         // xvfb-run gives the window a virtual display.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -111,8 +112,10 @@ final class RenderCommandTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 0, "xvfb-run ratingrl render --gl glfw failed")
         for frame in ["frame-0000.png", "frame-0010.png"] {
             let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/egl/" + frame))
-            let b = try Data(contentsOf: URL(fileURLWithPath: folder + "/glfw/" + frame))
-            XCTAssertEqual(a, b, "\(frame) differs between egl and glfw")
+            for backend in ["glfw", "osmesa"] {
+                let b = try Data(contentsOf: URL(fileURLWithPath: folder + "/\(backend)/" + frame))
+                XCTAssertEqual(a, b, "\(frame) differs between egl and \(backend)")
+            }
         }
     }
 }
