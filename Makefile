@@ -23,13 +23,14 @@ BLAS_CORE := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo SkylakeX
 RUN_ENV := $(if $(BLAS_CORE),OPENBLAS_CORETYPE=$(BLAS_CORE))
 endif
 
-.PHONY: all deps models build release run test golden bench bench-ppo clean help plot-deps
+.PHONY: all deps models build release run test test-slurm golden bench bench-ppo clean help plot-deps
 
 all: build
 
 help:
 	@echo "make run     install what is missing, build (release) and run the default job"
 	@echo "make test    install what is missing and run the test suite"
+	@echo "make test-slurm  sweeps through a real Slurm started on this machine (also part of make test)"
 	@echo "make golden  rewrite the learning-curve goldens (Tests/Goldens) on this machine; commit them"
 	@echo "make bench   env vs raw MuJoCo; network kernels vs sgemm; reward round time vs buffer; headless rendering"
 	@echo "make bench-ppo  our PPO vs Stable-Baselines3 PPO, side by side"
@@ -63,6 +64,12 @@ run: release models
 
 test: deps models plot-deps
 	$(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing
+	./scripts/test-slurm.sh
+
+# `ratingrl sweep --backend slurm` against a real one-machine Slurm (installs
+# slurm-wlm and munge; about a minute); part of `make test`.
+test-slurm: release models
+	./scripts/test-slurm.sh
 
 # Reruns the learning-curve suite of `make test` and rewrites its goldens with
 # this machine's curves and fingerprint (about a minute). Like the tests, it

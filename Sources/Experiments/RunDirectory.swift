@@ -97,7 +97,16 @@ public struct RunDirectory: Sendable {
             close(descriptor)
             throw RunError("\(self.path) is being trained by another process (pid \(owner)); wait for it or stop it first")
         }
-        let pid = Array("\(getpid())\n".utf8)
+        // "PID on HOST", and the Slurm job when there is one: who holds it, for
+        // messages and status (the lock itself is the flock, released when the process ends).
+        var owner = "\(getpid()) on \(ProcessInfo.processInfo.hostName)"
+        let environment = ProcessInfo.processInfo.environment
+        if let job = environment["SLURM_ARRAY_JOB_ID"], let task = environment["SLURM_ARRAY_TASK_ID"] {
+            owner += " (Slurm job \(job)_\(task))"
+        } else if let job = environment["SLURM_JOB_ID"] {
+            owner += " (Slurm job \(job))"
+        }
+        let pid = Array((owner + "\n").utf8)
         _ = ftruncate(descriptor, 0)
         _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
         return RunLock(descriptor: descriptor)

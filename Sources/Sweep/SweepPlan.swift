@@ -20,6 +20,21 @@ public struct SweepPlan: Sendable {
         runs = try grid.runs()
     }
 
+    /// The same plan with only the runs in `folders` (paths relative to the root).
+    /// - Throws: `SweepError` naming a folder that is not one of the grid's runs.
+    public func restricted(to folders: [String]) throws -> SweepPlan {
+        let known = Set(runs.map(\.folder))
+        if let unknown = folders.first(where: { !known.contains($0) }) {
+            throw SweepError("\(unknown) is not a run of the sweep in \(root) (its runs are folders like \(runs.first?.folder ?? "?"))")
+        }
+        let wanted = Set(folders)
+        return SweepPlan(root: root, grid: grid, runs: runs.filter { wanted.contains($0.folder) })
+    }
+
+    private init(root: String, grid: SweepGrid, runs: [SweepRun]) {
+        self.root = root; self.grid = grid; self.runs = runs
+    }
+
     /// The plan saved in `root` by an earlier sweep.
     public static func load(root: String) throws -> SweepPlan {
         let path = root + "/" + gridFileName

@@ -10,6 +10,8 @@ struct SweepCommand: ParsableCommand {
         usage: """
         ratingrl sweep <grid-file> --out <root> [--jobs <j>] [--dry-run]
         ratingrl sweep --grid paper|smoke --out <root> [--jobs <j>] [--dry-run]
+        ratingrl sweep --out <root> [--only <run> ...]     (continue the grid saved in root)
+        ratingrl sweep <grid-file> --out <root> --backend slurm [--partition <p>] [--time <t>] [--dry-run] [--resubmit-failed]
         ratingrl sweep --status <root>
         """,
         discussion: """
@@ -46,6 +48,19 @@ struct SweepCommand: ParsableCommand {
         one unloaded core, reward training counted as if no round stopped
         early.
 
+        --backend slurm hands the unfinished runs to Slurm as one job array
+        (ROOT/slurm/submit-N.sbatch, submitted with sbatch; --dry-run prints
+        the script instead): each array task runs `ratingrl sweep --out ROOT
+        --only RUN --jobs 1`, so it starts or resumes its run exactly as a
+        local sweep does. Slurm sends SIGTERM 120 s before the time limit and
+        the run checkpoints; submit again (the same command) and interrupted,
+        failed and new runs go out in a new array, while runs queued or
+        running in Slurm (squeue) or locked by a process are left alone.
+        --resubmit-failed sends only the failed ones. --time defaults to the
+        longest run's estimate plus 50 % and 10 minutes. The executable's
+        path and the run folders must be visible from the compute nodes
+        (a shared filesystem).
+
         Built-in grids: paper (6 tasks × n = 2..6 × 6 methods × 10 seeds,
         4M steps, paper preset: 1,560 runs, ppo counted once per task and
         seed) and smoke (2 tasks × ppo, ours × 2 seeds, 12,288 steps).
@@ -66,8 +81,35 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "List the runs (folder, state, estimated time) and the total; start nothing.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("Summarise a sweep's runs: finished, interrupted, failed, not started.", valueName: "root"))
+    @Option(help: ArgumentHelp("Summarise a sweep's runs: finished, interrupted, failed, not started (and queued in Slurm).", valueName: "root"))
     var status: String?
+
+    @Option(help: ArgumentHelp("Train only this run of the grid (its folder below ROOT); repeatable.", valueName: "run"))
+    var only: [String] = []
+
+    @Option(help: "Where runs train: local (child processes here) or slurm (a job array through sbatch).")
+    var backend = "local"
+
+    @Option(help: ArgumentHelp("Slurm partition.", valueName: "name"))
+    var partition: String?
+
+    @Option(help: ArgumentHelp("Slurm time limit per run (default: the longest run's estimate + 50 % + 10 min).", valueName: "HH:MM:SS"))
+    var time: String?
+
+    @Option(help: "Slurm CPUs per task.")
+    var cpusPerTask = 1
+
+    @Option(help: ArgumentHelp("Slurm memory per task (e.g. 4G).", valueName: "size"))
+    var mem: String?
+
+    @Option(help: ArgumentHelp("Most Slurm array tasks running at once.", valueName: "K"))
+    var arrayLimit: Int?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("More sbatch options, e.g. \"--account=abc --qos=low\" (each word becomes an #SBATCH line).", valueName: "options"))
+    var sbatchArgs: String?
+
+    @Flag(help: "With --backend slurm: submit only the runs whose last attempt failed.")
+    var resubmitFailed = false
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -76,39 +118,55 @@ struct SweepCommand: ParsableCommand {
             guard gridFile == nil && grid == nil && out == nil else {
                 throw ValidationFailure(message: "--status ROOT reads the grid saved in ROOT; give no grid, --grid or --out with it")
             }
-            print(try sweepErrors { try SweepPlan.load(root: status).statusReport() })
+            let plan = try sweepErrors { try SweepPlan.load(root: status) }
+            print(([plan.statusReport()] + SlurmBackend(plan: plan, executable: "", settings: SlurmSettings()).statusLines())
+                .joined(separator: "\n"))
             return
         }
-        let tree: ConfigValue, name: String
+        guard ["local", "slurm"].contains(backend) else {
+            throw ValidationFailure(message: "unknown --backend '\(backend)'; valid: local, slurm")
+        }
+        guard let out else { throw ValidationFailure(message: "no root folder given: add --out ROOT (the runs go below it)") }
+        let root = URL(fileURLWithPath: out).standardizedFileURL.path
+        var plan: SweepPlan
         switch (gridFile, grid) {
         case (let path?, nil):
-            (tree, name) = (try sweepErrors { try ConfigValue.load(path: path) }, path)
+            let tree = try sweepErrors { try ConfigValue.load(path: path) }
+            plan = try sweepErrors { try SweepPlan(grid: SweepGrid(tree, name: path), root: root) }
         case (nil, let builtIn?):
             guard let text = BuiltInGrids.text(builtIn) else {
                 throw ValidationFailure(message: "unknown grid '\(builtIn)'; built-in grids: \(BuiltInGrids.names.joined(separator: ", "))")
             }
-            (tree, name) = (try sweepErrors { try ConfigValue.parse(text, name: "grid \(builtIn)") }, "grid \(builtIn)")
+            let tree = try sweepErrors { try ConfigValue.parse(text, name: "grid \(builtIn)") }
+            plan = try sweepErrors { try SweepPlan(grid: SweepGrid(tree, name: "grid \(builtIn)"), root: root) }
         case (nil, nil):
-            throw ValidationFailure(message: "no grid given: name a grid file, or --grid \(BuiltInGrids.names.joined(separator: "|"))")
+            guard FileManager.default.fileExists(atPath: root + "/" + SweepPlan.gridFileName) else {
+                throw ValidationFailure(message: "no grid given: name a grid file, or --grid \(BuiltInGrids.names.joined(separator: "|")), or an --out ROOT that holds a sweep")
+            }
+            plan = try sweepErrors { try SweepPlan.load(root: root) }
         case (_?, _?):
             throw ValidationFailure(message: "give a grid file or --grid NAME, not both")
         }
-        guard let out else { throw ValidationFailure(message: "no root folder given: add --out ROOT (the runs go below it)") }
         let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         guard jobs >= 1 else { throw ValidationFailure(message: "--jobs must be at least 1, got \(jobs)") }
-        let root = URL(fileURLWithPath: out).standardizedFileURL.path
-        let plan = try sweepErrors { try SweepPlan(grid: SweepGrid(tree, name: name), root: root) }
         let conflicts = plan.conflicts()
         guard conflicts.isEmpty else {
             throw ValidationFailure(message: "\(conflicts.count) run folder\(conflicts.count == 1 ? "" : "s") in \(out) hold other runs than this grid asks for (\(conflicts.prefix(3).joined(separator: "; "))\(conflicts.count > 3 ? "; ..." : "")); use another --out or the grid that made them")
         }
+        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let models = modelOptions.models.map { ["--models", URL(fileURLWithPath: $0).standardizedFileURL.path] } ?? []
+        if backend == "slurm" {
+            try submitToSlurm(plan, executable: executable, models: models)
+            return
+        }
+        if resubmitFailed { throw ValidationFailure(message: "--resubmit-failed is for --backend slurm; a local sweep retries failed runs anyway") }
+        if !only.isEmpty { plan = try sweepErrors { try plan.restricted(to: only) } }
         if dryRun {
             print(plan.dryRunReport(jobs: jobs))
             return
         }
         _ = try modelOptions.directory()  // fail here, not in every child
         try sweepErrors { try plan.saveGrid() }
-        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
         let terminal = isatty(STDOUT_FILENO) == 1
         let output: @Sendable (String) -> Void = { line in
             print(terminal ? "\r\u{1B}[K" + line : line)
@@ -118,7 +176,6 @@ struct SweepCommand: ParsableCommand {
             print("\r\u{1B}[K" + line, terminator: "")
             fflush(nil)
         }
-        let models = modelOptions.models.map { ["--models", URL(fileURLWithPath: $0).standardizedFileURL.path] } ?? []
         let runner = SweepRunner(plan: plan, executable: executable, jobs: jobs, extraArguments: models,
                                  output: output, progressLine: terminal ? rewrite : nil)
         let toRun = plan.runs.filter { plan.state(of: $0) != .finished }.count
@@ -129,6 +186,40 @@ struct SweepCommand: ParsableCommand {
               + (outcome.failed > 0 ? " (failed runs have failed.json; a rerun retries them)" : ""))
         if let signal = outcome.stoppedBy { throw ExitCode(128 + signal) }
         if outcome.failed > 0 { throw ExitCode(1) }
+    }
+
+    /// Writes and submits (or, with --dry-run, prints) a job array of the runs left to train.
+    private func submitToSlurm(_ plan: SweepPlan, executable: String, models: [String]) throws {
+        var settings = SlurmSettings()
+        settings.partition = partition
+        settings.time = time
+        settings.cpusPerTask = cpusPerTask
+        settings.memory = mem
+        settings.arrayLimit = arrayLimit
+        settings.extraOptions = sbatchArgs.map { $0.split(whereSeparator: \.isWhitespace).map(String.init) } ?? []
+        guard cpusPerTask >= 1 else { throw ValidationFailure(message: "--cpus-per-task must be at least 1") }
+        if let arrayLimit, arrayLimit < 1 { throw ValidationFailure(message: "--array-limit must be at least 1") }
+        guard only.isEmpty else { throw ValidationFailure(message: "--only is for local sweeps (Slurm's array tasks use it)") }
+        let slurm = SlurmBackend(plan: plan, executable: executable, extraArguments: models, settings: settings)
+        let queued = slurm.queuedRuns()
+        let runs = slurm.runsToSubmit(failedOnly: resubmitFailed, queued: queued)
+        let finished = plan.runs.filter { plan.state(of: $0) == .finished }.count
+        guard !runs.isEmpty else {
+            print("sweep: nothing to submit: \(plan.runs.count) runs in \(plan.root), \(finished) finished, \(queued.count) queued or running in Slurm"
+                  + (resubmitFailed ? ", none failed" : ""))
+            return
+        }
+        if dryRun {
+            print(slurm.script(for: runs, listPath: slurm.folder + "/submit-N.runs"))
+            print("# \(runs.count) run\(runs.count == 1 ? "" : "s") would be submitted (listed in submit-N.runs):")
+            print(runs.map { "#   " + $0.folder }.joined(separator: "\n"))
+            return
+        }
+        _ = try modelOptions.directory()
+        try sweepErrors { try plan.saveGrid() }
+        let submission = try sweepErrors { try slurm.submit(runs) }
+        print("sweep: submitted \(runs.count) run\(runs.count == 1 ? "" : "s") as Slurm job array \(submission.job) (\(submission.script)); "
+              + "\(finished) already finished, \(queued.count) queued or running; `ratingrl sweep --status \(plan.root)` follows them")
     }
 
     /// Runs `body`, turning library errors into one-line messages.

@@ -151,7 +151,7 @@ final class ResumeTests: XCTestCase {
         let directory = try RunDirectory(existing: folder)
         var held: RunLock? = try directory.lock()
         XCTAssertThrowsError(try TrainingRun.resume(directory: directory, models: models())) { error in
-            XCTAssert("\(error)".contains("being trained by another process (pid \(getpid()))"), "\(error)")
+            XCTAssert("\(error)".contains("being trained by another process (pid \(getpid()) on "), "\(error)")
         }
         XCTAssertNotNil(held)
         held = nil
