@@ -6,7 +6,7 @@ SWIFT ?= swift
 # Rendering needs EGL and Mesa (headless OpenGL; OSMesa for --gl osmesa), zlib (PNG) and ffmpeg (videos; ffprobe in tests);
 # GLFW and Xvfb for --gl glfw and `view` (windows, under xvfb-run in tests); xdotool types the viewer's keys in tests.
 APT_PACKAGES := libmujoco-dev libopenblas-dev libxml2 python3 python3-pip ca-certificates \
-	libegl-dev libegl-mesa0 libgl1-mesa-dri libosmesa6-dev zlib1g-dev ffmpeg libglfw3-dev xvfb xauth xdotool
+	libegl-dev libegl-mesa0 libgl1-mesa-dri libosmesa6-dev zlib1g-dev ffmpeg libglfw3-dev xvfb xauth xdotool libsqlite3-dev
 MODELS_STAMP := models/quadruped.xml
 RELEASE_BIN := .build/release/ratingrl
 # Tests run optimised (learning tests take minutes unoptimised); -enable-testing

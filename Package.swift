@@ -4,12 +4,14 @@ import PackageDescription
 let package = Package(
     name: "RatingRL",
     products: [
-        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep", "Render", "Playback"]),
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep", "Render", "Playback", "RatingStore", "RatingPage"]),
         .executable(name: "ratingrl", targets: ["ratingrl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Debian's libmujoco-dev (MuJoCo 2.2.2); no pkg-config file is shipped.
@@ -49,8 +51,13 @@ let package = Package(
         .target(name: "Render", dependencies: ["MuJoCo", "CMuJoCo", "CEGL", "COSMesa", "CGLFW", "CZlib"]),
         // Frames of replays, rated segments and policy episodes, and where they go.
         .target(name: "Playback", dependencies: ["Render", "Control", "PPO", "Experiments", "Randomness"]),
+        // Segments and their ratings in SQLite (GRDB; Debian's libsqlite3-dev), human and synthetic.
+        .target(name: "RatingStore", dependencies: ["Control", "Experiments", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The rating web page and its JSON API (Hummingbird), clips rendered by Playback.
+        .target(name: "RatingPage", dependencies: ["RatingStore", "Playback", "Render", "Control",
+                                                   .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "ratingrl", dependencies: [
-            "Control", "PPO", "Experiments", "Ratings", "RewardLearning", "Sweep", "Render", "Playback",
+            "Control", "PPO", "Experiments", "Ratings", "RewardLearning", "Sweep", "Render", "Playback", "RatingStore", "RatingPage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
@@ -64,6 +71,7 @@ let package = Package(
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Playback", "Control", "MuJoCo", "Experiments", "PPO", "Randomness", "Ratings", "RewardLearning"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"],
                     exclude: ["Fixtures"]),

@@ -1,0 +1,69 @@
+import Control
+import Experiments
+import Foundation
+
+/// Segments to rate, read from a training run's ratings.jsonl or from a file
+/// of replay requests (one `{"task", "state", "actions"}` per line).
+public struct SegmentImport: Sendable {
+    public let task: String
+    public let segments: [StoredSegment]
+    /// The run's own ratings (line order), for a run folder; empty for a segments file.
+    public let ratings: [Int]
+    /// The run's number of rating classes, for a run folder.
+    public let classCount: Int?
+
+    /// - Throws: `RatingStoreError` for a missing, empty or malformed source.
+    public init(source path: String) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw RatingStoreError("no segment source at \(path): give a run folder (with ratings.jsonl) or a file of replay requests")
+        }
+        let source = URL(fileURLWithPath: path).standardizedFileURL.path
+        if isFolder.boolValue {
+            let config: TrainingConfig
+            do { config = try SegmentReturnSurvey.runConfiguration(folder: path) } catch {
+                throw RatingStoreError("\(path) is not a training run: \(error)")
+            }
+            let text = (try? String(contentsOfFile: path + "/ratings.jsonl", encoding: .utf8)) ?? ""
+            let decoder = JSONDecoder()
+            let lines = try text.split(separator: "\n").enumerated().map { number, line in
+                do { return try decoder.decode(RatingLine.self, from: Data(line.utf8)) } catch {
+                    throw RatingStoreError("\(path)/ratings.jsonl line \(number + 1) is not a rating record")
+                }
+            }
+            guard !lines.isEmpty else { throw RatingStoreError("\(path) has no rated segments yet (ratings.jsonl is empty or missing)") }
+            task = config.task
+            classCount = config.feedback?.classes
+            ratings = lines.map(\.rating)
+            segments = try lines.enumerated().map { index, line in
+                guard let state = line.startState else {
+                    throw RatingStoreError("\(path)/ratings.jsonl line \(index + 1) has no start state (the run did not record segment states)")
+                }
+                return StoredSegment(id: 0, task: config.task, source: source, sourceIndex: index, episode: line.episode,
+                                     startStep: line.startStep, startState: state, actions: line.actions, trueReturn: line.trueReturn)
+            }
+        } else {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw RatingStoreError("cannot read \(path)") }
+            let decoder = JSONDecoder()
+            let requests = try text.split(separator: "\n").enumerated().map { number, line in
+                do { return try decoder.decode(ReplayRequest.self, from: Data(line.utf8)) } catch {
+                    throw RatingStoreError("\(path) line \(number + 1) is not a replay request {\"task\", \"state\", \"actions\"}")
+                }
+            }
+            guard let first = requests.first else { throw RatingStoreError("\(path) holds no segments") }
+            if let other = requests.first(where: { $0.task != first.task }) {
+                throw RatingStoreError("\(path) mixes tasks (\(first.task), \(other.task)); a database holds one task")
+            }
+            task = first.task
+            classCount = nil
+            ratings = []
+            segments = requests.enumerated().map { index, request in
+                StoredSegment(id: 0, task: request.task, source: source, sourceIndex: index, episode: 0, startStep: 0,
+                              startState: request.state, actions: request.actions, trueReturn: nil)
+            }
+        }
+        if task.hasPrefix("finger-turn") {
+            throw RatingStoreError("\(task) segments cannot be replayed (the target is drawn per episode), so they cannot be shown")
+        }
+    }
+}

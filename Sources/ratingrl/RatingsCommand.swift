@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import RatingStore
+
+struct RatingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ratings",
+        abstract: "Import segments (and a run's synthetic ratings) into a ratings database, or export its ratings.",
+        subcommands: [Import.self, Export.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a run's rated segments (or a file of replay requests) into a ratings database.",
+            discussion: "With --synthetic, the run's own ratings (from its synthetic rater) are stored too, as rater \"synthetic\", source synthetic.")
+
+        @Option(help: ArgumentHelp("The ratings database (created if missing).", valueName: "file"))
+        var db: String
+        @Option(help: ArgumentHelp("A run folder or a file of replay requests.", valueName: "src"))
+        var segments: String
+        @Option(help: "Rating classes (2 to 6); default: the run's, or the database's.")
+        var classes: Int?
+        @Flag(help: "Also store the run's synthetic ratings.")
+        var synthetic = false
+
+        func run() throws {
+            do {
+                let database = try openDatabase(path: db, source: segments, classes: classes)
+                guard synthetic else { return }
+                let imported = try SegmentImport(source: segments)
+                guard !imported.ratings.isEmpty else { throw RatingStoreError("\(segments) has no ratings of its own (it is not a run folder)") }
+                guard imported.classCount == database.classCount else {
+                    throw RatingStoreError("the run rated with \(imported.classCount ?? 0) classes, the database has \(database.classCount)")
+                }
+                let stored = try database.segments().filter { $0.source == URL(fileURLWithPath: segments).standardizedFileURL.path }
+                let byIndex = Dictionary(uniqueKeysWithValues: stored.map { ($0.sourceIndex, $0.id) })
+                let already = Set(try database.ratings().filter { $0.source == .synthetic }.map(\.segment))
+                var added = 0
+                for (index, rating) in imported.ratings.enumerated() {
+                    guard let id = byIndex[index], !already.contains(id) else { continue }
+                    try database.addRating(segment: id, rating: rating, rater: "synthetic", source: .synthetic)
+                    added += 1
+                }
+                print("stored \(added) synthetic rating\(added == 1 ? "" : "s")")
+            } catch let error as RatingStoreError {
+                throw ValidationFailure(message: error.description)
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write every rating with its segment's facts as CSV or JSON lines.")
+
+        @Option(help: ArgumentHelp("The ratings database.", valueName: "file"))
+        var db: String
+        @Option(help: "csv or jsonl.")
+        var format = "csv"
+        @Option(help: ArgumentHelp("Output file, or - for standard output.", valueName: "file"))
+        var output = "-"
+
+        func run() throws {
+            guard ["csv", "jsonl"].contains(format) else { throw ValidationFailure(message: "unknown --format '\(format)'; valid: csv, jsonl") }
+            do {
+                let (task, classes) = try RatingDatabase.describe(path: db)
+                let rows = try RatingExport.rows(try RatingDatabase(path: db, task: task, classCount: classes))
+                let text = format == "csv" ? RatingExport.csv(rows) : try RatingExport.jsonLines(rows)
+                try writeOutput(Data(text.utf8), to: output)
+            } catch let error as RatingStoreError {
+                throw ValidationFailure(message: error.description)
+            }
+        }
+    }
+}

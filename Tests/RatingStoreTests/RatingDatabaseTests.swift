@@ -1,0 +1,127 @@
+import Foundation
+import RatingStore
+import XCTest
+
+final class RatingDatabaseTests: XCTestCase {
+    func folder() throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rrl-db-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url.path
+    }
+
+    func segments(_ count: Int, source: String = "/runs/a") -> [StoredSegment] {
+        (0..<count).map { (i: Int) -> StoredSegment in
+            let state: [Double] = [0.1 * Double(i), 0, 0, 0]
+            let actions: [[Double]] = [[0.5], [-0.5]]
+            return StoredSegment(id: 0, task: "cartpole-balance", source: source, sourceIndex: i, episode: i / 4,
+                                 startStep: 50 * (i % 4), startState: state, actions: actions, trueReturn: Double(i))
+        }
+    }
+
+    func testSegmentsAreImportedOnceAndComeBackWhole() throws {
+        let database = try RatingDatabase(path: try folder() + "/r.db", task: "cartpole-balance", classCount: 4)
+        XCTAssertEqual(try database.addSegments(segments(3)), 3)
+        XCTAssertEqual(try database.addSegments(segments(5)), 2, "the first three are already there")
+        let stored = try database.segments()
+        XCTAssertEqual(stored.map(\.id), [1, 2, 3, 4, 5])
+        var expected = segments(5)[4]
+        expected.id = 5
+        XCTAssertEqual(stored[4], expected)
+    }
+
+    func testEachRaterIsOfferedEverySegmentOnceAndRatingsAreChecked() throws {
+        let database = try RatingDatabase(path: try folder() + "/r.db", task: "cartpole-balance", classCount: 3)
+        try database.addSegments(segments(3))
+        XCTAssertEqual(try database.nextSegment(for: "ann"), 1)
+        let first = try database.addRating(segment: 1, rating: 2, rater: "ann")
+        XCTAssertEqual(try database.nextSegment(for: "ann"), 2)
+        XCTAssertEqual(try database.nextSegment(for: "bob"), 1, "another rater starts from the first")
+        XCTAssertEqual(try database.nextSegment(for: "ann", after: 2), 3, "skipping segment 2")
+        XCTAssertEqual(try database.nextSegment(for: "ann", after: 3), 2, "wrapping around to the skipped one")
+        try database.addRating(segment: 2, rating: 0, rater: "ann")
+        try database.addRating(segment: 3, rating: 1, rater: "ann")
+        XCTAssertNil(try database.nextSegment(for: "ann"))
+        XCTAssertEqual(try database.ratedCount(by: "ann"), 3)
+
+        for (segment, rating, rater, message) in [(Int64(1), 3, "bob", "rating 3 is outside 0...2 (3 classes)"),
+                                                  (1, -1, "bob", "outside"), (9, 1, "bob", "there is no segment 9"),
+                                                  (1, 1, "  ", "needs a rater name"),
+                                                  (1, 0, "ann", "ann has already rated segment 1 (rating \(first.id))")] {
+            XCTAssertThrowsError(try database.addRating(segment: segment, rating: rating, rater: rater)) { error in
+                XCTAssert("\(error)".contains(message), "\(error)")
+            }
+        }
+        XCTAssertEqual(try database.ratings().count, 3, "refused ratings store nothing")
+        XCTAssertTrue(try database.deleteRating(first.id))
+        XCTAssertFalse(try database.deleteRating(first.id))
+        XCTAssertEqual(try database.nextSegment(for: "ann"), 1, "an undone rating offers its segment again")
+    }
+
+    func testADatabaseOfAnotherTaskOrScaleIsRefusedAndACorruptFileLeftAlone() throws {
+        let path = try folder() + "/r.db"
+        _ = try RatingDatabase(path: path, task: "walker-walk", classCount: 4)
+        XCTAssertThrowsError(try RatingDatabase(path: path, task: "cartpole-balance", classCount: 4)) { error in
+            XCTAssertEqual("\(error)", "\(path) holds ratings of walker-walk with 4 classes, not cartpole-balance with 4; use another --db or --classes 4")
+        }
+        XCTAssertThrowsError(try RatingDatabase(path: path, task: "walker-walk", classCount: 2)) { error in
+            XCTAssert("\(error)".contains("holds ratings of walker-walk with 4 classes"), "\(error)")
+        }
+        XCTAssertEqual(try RatingDatabase.describe(path: path).task, "walker-walk")
+
+        let garbage = try folder() + "/notes.db"
+        let bytes = Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try bytes.write(to: URL(fileURLWithPath: garbage))
+        XCTAssertThrowsError(try RatingDatabase(path: garbage, task: "walker-walk", classCount: 4)) { error in
+            XCTAssert("\(error)".contains("is not a usable ratings database") && "\(error)".contains("left as it is"), "\(error)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: garbage)), bytes, "the file was changed")
+
+        // A real database with a page of its table overwritten fails the integrity check.
+        let damaged = try folder() + "/damaged.db"
+        do {
+            let database = try RatingDatabase(path: damaged, task: "cartpole-balance", classCount: 4)
+            try database.addSegments(segments(200))
+        }
+        try checkpointAndClose(damaged)
+        var file = try Data(contentsOf: URL(fileURLWithPath: damaged))
+        XCTAssertGreaterThan(file.count, 3 * 4096)
+        // The b-tree header of the third page (and the cells after it).
+        file.replaceSubrange(2 * 4096..<2 * 4096 + 300, with: Data(repeating: 0xA5, count: 300))
+        try file.write(to: URL(fileURLWithPath: damaged))
+        XCTAssertThrowsError(try RatingDatabase(path: damaged, task: "cartpole-balance", classCount: 4)) { error in
+            XCTAssert("\(error)".contains("integrity check") || "\(error)".contains("not a usable"), "\(error)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: damaged)), file, "the damaged file was changed")
+    }
+
+    /// Moves the WAL into the main file so that the file alone holds the data.
+    func checkpointAndClose(_ path: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.execute('PRAGMA journal_mode=DELETE'); c.close()", path]
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+    }
+
+    func testExportsCarryEveryRatingWithItsSegment() throws {
+        let database = try RatingDatabase(path: try folder() + "/r.db", task: "cartpole-balance", classCount: 4)
+        try database.addSegments(segments(2))
+        try database.addRating(segment: 2, rating: 3, rater: "Ann, \"the\" rater", time: Date(timeIntervalSince1970: 100))
+        try database.addRating(segment: 1, rating: 0, rater: "synthetic", source: .synthetic, time: Date(timeIntervalSince1970: 200))
+        let rows = try RatingExport.rows(database)
+        XCTAssertEqual(RatingExport.csv(rows), """
+            id,segment,rating,class_count,rater,time,source,task,segment_source,source_index,start_step,true_return
+            1,2,3,4,"Ann, ""the"" rater",100.000,human,cartpole-balance,/runs/a,1,50,1.0
+            2,1,0,4,synthetic,200.000,synthetic,cartpole-balance,/runs/a,0,0,0.0
+
+            """)
+        let lines = try RatingExport.jsonLines(rows).split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        let decoded = try JSONDecoder().decode(RatingExport.Row.self, from: Data(lines[0].utf8))
+        XCTAssertEqual(decoded, rows[0])
+        XCTAssertEqual(RatingExport.classNames(4), ["very bad", "bad", "good", "very good"])
+        for n in 2...6 { XCTAssertEqual(RatingExport.classNames(n).count, n) }
+    }
+}
