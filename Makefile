@@ -23,7 +23,7 @@ BLAS_CORE := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo SkylakeX
 RUN_ENV := $(if $(BLAS_CORE),OPENBLAS_CORETYPE=$(BLAS_CORE))
 endif
 
-.PHONY: all deps models build release run test test-slurm golden bench bench-ppo clean help plot-deps
+.PHONY: all deps test-deps models build release run test test-slurm golden bench bench-ppo clean help plot-deps
 
 all: build
 
@@ -62,7 +62,19 @@ release: deps
 run: release models
 	$(RUN_ENV) $(RELEASE_BIN) train --task cartpole-balance --method ours --classes 4 --preset quick --steps 500000 --seed 0 --out runs/make-run --overwrite
 
-test: deps models plot-deps
+# What only the tests need: Debian's Chromium drives the rating page headless.
+TEST_APT_PACKAGES := chromium
+
+test-deps: deps
+	@missing=""; \
+	for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [[ -n "$$missing" ]]; then \
+		echo "make test: installing$$missing"; \
+		sudo=""; [[ $$(id -u) -ne 0 ]] && sudo="sudo"; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test: deps test-deps models plot-deps
 	$(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing
 	./scripts/test-slurm.sh
 

@@ -6,8 +6,9 @@ import Render
 
 /// Looping clips of a database's segments as WebM files in a folder, rendered
 /// on one thread of their own (a GL context belongs to the thread that made
-/// it): segments someone is waiting for first, then every other one in order,
-/// so that the next clip is ready before a rater asks for it.
+/// it), most recently asked for first. The server asks for each rater's
+/// current and following segment, so the next clip is ready before it is
+/// needed; nothing else is rendered.
 public final class ClipCache: @unchecked Sendable {
     public let folder: String
     private let database: RatingDatabase
@@ -68,14 +69,13 @@ public final class ClipCache: @unchecked Sendable {
     }
 
     private func renderLoop() {
-        var pending: [Int64] = ((try? database.segments()) ?? []).map(\.id)
         while true {
             condition.lock()
-            while !stopped && urgent.isEmpty && pending.isEmpty { condition.wait() }
+            while !stopped && urgent.isEmpty { condition.wait() }
             if stopped { condition.unlock(); return }
-            let next = urgent.isEmpty ? pending.removeFirst() : urgent.removeFirst()
+            let next = urgent.removeFirst()
             condition.unlock()
-            guard !FileManager.default.fileExists(atPath: path(of: next)) else { continue }
+            guard !FileManager.default.fileExists(atPath: path(of: next)), failure(of: next) == nil else { continue }
             do {
                 guard let segment = try database.segment(next) else { throw RatingStoreError("no segment \(next)") }
                 let request = ReplayRequest(task: segment.task, state: segment.startState, actions: segment.actions)
@@ -83,11 +83,6 @@ public final class ClipCache: @unchecked Sendable {
                                       models: models)
             } catch {
                 condition.lock(); failures[next] = "\(error)"; condition.unlock()
-            }
-            if pending.isEmpty {
-                condition.lock(); let failed = Set(failures.keys); condition.unlock()
-                pending = ((try? database.segments()) ?? []).map(\.id)
-                    .filter { !failed.contains($0) && !FileManager.default.fileExists(atPath: path(of: $0)) }
             }
         }
     }
