@@ -15,6 +15,7 @@ public enum ConfigFields {
         ("roundInterval", ["feedback", "schedule", "interval"]), ("firstRound", ["feedback", "schedule", "firstRound"]),
         ("rewardEpochs", ["feedback", "training", "epochs"]), ("stopAccuracy", ["feedback", "training", "stopAccuracy"]),
         ("query", ["feedback", "querySelection"]), ("unsupervisedSteps", ["feedback", "unsupervisedSteps"]),
+        ("ratingsDb", ["feedback", "ratingsDatabase"]),
     ]
 
     /// The path a shorthand stands for, or nil.
@@ -28,6 +29,7 @@ public enum ConfigFields {
     public static let schema: ConfigValue = {
         var feedback = FeedbackConfig(task: "cartpole-balance", loss: .ours)
         feedback.noise.boltzmannBeta = 1
+        feedback.ratingsDatabase = "ratings.db"  // optional: set here so that the schema has it
         let config = TrainingConfig(task: "cartpole-balance", method: "ours", totalSteps: 1, seed: 0, preset: "quick",
                                     ppo: .quick, feedback: feedback)
         // Encoding these plain values cannot fail.

@@ -25,6 +25,10 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
     public var unsupervisedSteps: Int
     /// k of the state-entropy bonus (5).
     public var stateEntropyK: Int
+    /// A ratings database (`ratingrl rate`) to learn from instead of the
+    /// synthetic rater: its ratings are the labels of the first round, later
+    /// rounds retrain on them with the current observation normaliser. nil: the synthetic rater.
+    public var ratingsDatabase: String?
 
     public init(task: String, loss: RewardLoss, classes: Int = 4) {
         self.classes = classes
@@ -43,7 +47,7 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case classes, maxReturn, segmentLength, noise, querySelection, schedule, heldOutPerRound, episodeCapacity
-        case rewardModel, training, unsupervisedSteps, stateEntropyK
+        case rewardModel, training, unsupervisedSteps, stateEntropyK, ratingsDatabase
     }
 
     /// Reads a configuration; pre-training fields missing from older run
@@ -62,6 +66,7 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
         training = try c.decode(RewardTrainingSettings.self, forKey: .training)
         unsupervisedSteps = try c.decodeIfPresent(Int.self, forKey: .unsupervisedSteps) ?? 0
         stateEntropyK = try c.decodeIfPresent(Int.self, forKey: .stateEntropyK) ?? 5
+        ratingsDatabase = try c.decodeIfPresent(String.self, forKey: .ratingsDatabase)
     }
 
     /// Problems with the configuration, each a sentence; empty when valid.

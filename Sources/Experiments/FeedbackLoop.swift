@@ -29,6 +29,8 @@ final class FeedbackLoop {
     private(set) var trainingSeconds = 0.0
     /// Ratings given so far.
     var ratingCount: Int { labels.count }
+    /// Ratings from a database to learn from instead of the synthetic rater.
+    let storedRatings: [RatedSegment]?
     /// Rounds of the schedule not yet run.
     var roundsLeft: Int { config.schedule.rounds - nextRound }
     /// Rounds run so far.
@@ -40,8 +42,10 @@ final class FeedbackLoop {
     ///   - logSizes: for a resumed run, the byte sizes of `feedback.jsonl` and
     ///     `ratings.jsonl` at the checkpoint (later lines are dropped); nil starts them empty.
     init(config: FeedbackConfig, inputSize: Int, environments: Int, directory: RunDirectory,
-         initialization: inout SeededRandom, random: SeededRandom, logSizes: (feedback: UInt64, ratings: UInt64)? = nil) throws {
+         initialization: inout SeededRandom, random: SeededRandom, logSizes: (feedback: UInt64, ratings: UInt64)? = nil,
+         storedRatings: [RatedSegment]? = nil) throws {
         self.config = config
+        self.storedRatings = storedRatings
         ensemble = try RewardEnsemble(inputSize: inputSize, configuration: config.rewardModel, random: &initialization)
         recorder = EpisodeRecorder(environments: environments,
                                    store: try EpisodeStore(capacity: config.episodeCapacity,
@@ -77,8 +81,13 @@ final class FeedbackLoop {
             events(.roundStarted(round: index, rounds: schedule.rounds, ratings: asked, buffered: labels.count + asked,
                                  envSteps: envSteps))
             do {
-                let rated = try round.rate(index: index, ratings: asked, store: recorder.store, labels: &labels,
-                                           heldOut: &heldOut, ensemble: ensemble, normalizer: normalizer, random: &random)
+                let rated = if let storedRatings {
+                    try round.useStored(index == 0 ? storedRatings : [], store: recorder.store, labels: &labels,
+                                        heldOut: &heldOut, random: &random)
+                } else {
+                    try round.rate(index: index, ratings: asked, store: recorder.store, labels: &labels,
+                                   heldOut: &heldOut, ensemble: ensemble, normalizer: normalizer, random: &random)
+                }
                 try ratingLog.append(rated.map { RatingLine($0, round: index) })
                 report = try round.train(index: index, labels: labels, heldOut: heldOut, ensemble: ensemble,
                                          normalizer: normalizer, random: &random) { epochs, accuracy in

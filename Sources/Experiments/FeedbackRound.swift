@@ -54,6 +54,18 @@ public struct FeedbackRound {
         return rated
     }
 
+    /// The first half of a round that learns from stored ratings: `stored`
+    /// (all of them in the first round, none later) go into `labels`, and the
+    /// round's held-out segments are drawn as in `rate`.
+    public func useStored(_ stored: [RatedSegment], store: EpisodeStore, labels: inout LabelBuffer, heldOut: inout [Segment],
+                          random: inout SeededRandom) throws -> [RatedSegment] {
+        try labels.append(contentsOf: stored)
+        if config.heldOutPerRound > 0 {
+            heldOut += try store.sampleSegments(count: config.heldOutPerRound, random: &random)
+        }
+        return stored
+    }
+
     /// The second half of round `index`: retrains the reward model on every
     /// rating so far and reports it; `afterEpoch` as in `RewardEnsemble.train`.
     public func train(index: Int, labels: LabelBuffer, heldOut: [Segment], ensemble: RewardEnsemble,

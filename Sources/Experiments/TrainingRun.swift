@@ -147,7 +147,10 @@ public final class TrainingRun {
     /// seed always give the same run; for a resumed run the logs are cut back
     /// to `logSizes` (progress, evaluations, feedback, ratings).
     private init(config: TrainingConfig, models: ModelDirectory, directory: RunDirectory, logSizes: [UInt64]?,
-                 lock existingLock: RunLock? = nil) throws {
+                 lock existingLock: RunLock? = nil, storedRatings: [RatedSegment]? = nil) throws {
+        if let database = config.feedback?.ratingsDatabase, storedRatings == nil, config.method != "ppo" {
+            throw RunError("this run learns from the ratings in \(database): load them first (ratingrl train --ratings-db does)")
+        }
         self.config = config
         self.directory = directory
         var root = SeededRandom(seed: config.seed)
@@ -174,7 +177,7 @@ public final class TrainingRun {
             let loop = try FeedbackLoop(config: feedbackConfig, inputSize: agent.observationSize + agent.actionSize,
                                         environments: ppo.environments, directory: directory,
                                         initialization: &session.initialization, random: random,
-                                        logSizes: logSizes.map { ($0[2], $0[3]) })
+                                        logSizes: logSizes.map { ($0[2], $0[3]) }, storedRatings: storedRatings)
             collector.observer = loop.recorder
             collector.rewardSource = LearnedReward(ensemble: loop.ensemble)
             feedback = loop
@@ -203,7 +206,9 @@ public final class TrainingRun {
     ///   - events: progress, feedback rounds as they go.
     ///   - shouldStop: asked after every update and reward-training epoch; when
     ///     it returns true the run writes a checkpoint and throws `RunInterrupted`.
+    ///   - storedRatings: the ratings of `config.feedback.ratingsDatabase`, when it names one.
     public static func run(_ config: TrainingConfig, models: ModelDirectory, directory: RunDirectory,
+                           storedRatings: [RatedSegment]? = nil,
                            events: (TrainingEvent) -> Void = { _ in },
                            shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
         let problems = config.problems
@@ -211,7 +216,7 @@ public final class TrainingRun {
         let existed = directory.exists
         let run: TrainingRun
         do {
-            run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil)
+            run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil, storedRatings: storedRatings)
         } catch {
             if !existed { try? FileManager.default.removeItem(atPath: directory.path) }
             throw error
@@ -224,7 +229,7 @@ public final class TrainingRun {
     /// starts again from its config.json) and finishes it. The files it ends
     /// with are those of an uninterrupted run, but for timings. A finished run
     /// is returned as it is.
-    public static func resume(directory: RunDirectory, models: ModelDirectory,
+    public static func resume(directory: RunDirectory, models: ModelDirectory, storedRatings: [RatedSegment]? = nil,
                               events: (TrainingEvent) -> Void = { _ in },
                               shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
         if let data = FileManager.default.contents(atPath: directory.file("summary.json")),
@@ -259,7 +264,7 @@ public final class TrainingRun {
                     throw CheckpointError.damaged(path: file, detail: "log sizes")
                 }
                 run = try TrainingRun(config: config, models: models, directory: directory,
-                                      logSizes: sizes.map { UInt64($0) }, lock: lock)
+                                      logSizes: sizes.map { UInt64($0) }, lock: lock, storedRatings: storedRatings)
                 try run.restore(from: archive)
                 run.lastCheckpoint = (run.position.name, run.position.wallSeconds)
             } catch let error as CheckpointError {
@@ -270,7 +275,8 @@ public final class TrainingRun {
             return try run.execute(events: events, shouldStop: shouldStop)
         }
         events(.restarted(reason: "no usable checkpoint in \(directory.file(RunDirectory.checkpointFolder))"))
-        let run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil, lock: lock)
+        let run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil, lock: lock,
+                                  storedRatings: storedRatings)
         return try run.execute(events: events, shouldStop: shouldStop)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Experiments
 import RewardLearning
@@ -39,6 +40,9 @@ struct FeedbackOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Reward-model epochs per round before the early stop may fire (default 1).")
     var minRewardEpochs: Int?
 
+    @Option(help: ArgumentHelp("Learn from the ratings in this database (ratingrl rate) instead of the synthetic rater: all of them from the first round on.", valueName: "file"))
+    var ratingsDb: String?
+
     @Option(help: "Query selection: uniform (default) or disagreement (10x candidates, keep the highest ensemble std).")
     var query: String?
 
@@ -78,6 +82,7 @@ struct FeedbackOptions: ParsableArguments {
             (["training", "stopAccuracy"], stopAccuracy.map(ConfigValue.real)),
             (["training", "stopRule"], stopRule.map(ConfigValue.string)),
             (["training", "minimumEpochs"], minRewardEpochs.map { .integer(Int64($0)) }),
+            (["ratingsDatabase"], ratingsDb.map { .string(URL(fileURLWithPath: $0).standardizedFileURL.path) }),
             (["querySelection"], query.map(ConfigValue.string)),
             (["unsupervisedSteps"], unsupervisedSteps.map { .integer(Int64($0)) }),
             (["noise", "boltzmannBeta"], raterBeta.map(ConfigValue.real)),

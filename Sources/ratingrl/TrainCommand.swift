@@ -3,6 +3,8 @@ import Control
 import Experiments
 import Foundation
 import PPO
+import RatingStore
+import Ratings
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -154,8 +156,27 @@ struct TrainCommand: ParsableCommand {
         if !quiet {
             print("training \(config.task) with \(config.method) (\(config.preset) preset) for \(config.totalSteps) steps, seed \(config.seed) → \(out)")
         }
+        let stored = try Self.storedRatings(config, models: models)
         try runTraining(quiet: quiet) { output, shouldStop in
-            try TrainingRun.run(config, models: models, directory: directory, events: output.handle, shouldStop: shouldStop)
+            try TrainingRun.run(config, models: models, directory: directory, storedRatings: stored, events: output.handle,
+                                shouldStop: shouldStop)
+        }
+    }
+
+    /// The ratings of the run's ratings database, replayed into labelled segments; nil when it names none.
+    static func storedRatings(_ config: TrainingConfig, models: ModelDirectory) throws -> [RatedSegment]? {
+        guard config.method != "ppo", let path = config.feedback?.ratingsDatabase else { return nil }
+        do {
+            let (task, classes) = try RatingDatabase.describe(path: path)
+            guard task == config.task, classes == config.feedback?.classes else {
+                throw RatingStoreError("\(path) holds ratings of \(task) with \(classes) classes; the run trains \(config.task) with \(config.feedback?.classes ?? 0)")
+            }
+            let database = try RatingDatabase(path: path, task: task, classCount: classes)
+            let rated = try database.ratedSegments(in: try Suite.make(config.task, models: models))
+            printError("learning from \(rated.count) ratings in \(path)")
+            return rated
+        } catch let error as RatingStoreError {
+            throw ValidationFailure(message: error.description)
         }
     }
 
@@ -168,8 +189,11 @@ struct TrainCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: directory.file("summary.json")) {
             print("\(path) has finished (summary.json); nothing to resume")
         }
+        let config = try? JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: directory.file("config.json"))))
+        let stored = try config.flatMap { try storedRatings($0, models: models) }
         try runTraining(quiet: quiet) { output, shouldStop in
-            try TrainingRun.resume(directory: directory, models: models, events: output.handle, shouldStop: shouldStop)
+            try TrainingRun.resume(directory: directory, models: models, storedRatings: stored, events: output.handle,
+                                   shouldStop: shouldStop)
         }
     }
 }
