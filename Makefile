@@ -32,7 +32,7 @@ help:
 	@echo "make test    install what is missing and run the test suite"
 	@echo "make test-slurm  sweeps through a real Slurm started on this machine (also part of make test)"
 	@echo "make golden  rewrite the learning-curve goldens (Tests/Goldens) on this machine; commit them"
-	@echo "make bench   env vs raw MuJoCo; network kernels vs sgemm; reward round time vs buffer; headless rendering"
+	@echo "make bench   env vs raw MuJoCo; network kernels vs sgemm; reward round time vs buffer; headless rendering; rating server"
 	@echo "make bench-ppo  our PPO vs Stable-Baselines3 PPO, side by side"
 	@echo "make models  fetch the DeepMind Control Suite XML models into models/"
 	@echo "make deps    install the Debian packages the build needs"
@@ -90,11 +90,12 @@ golden: deps models
 	env -u OPENBLAS_CORETYPE RATINGRL_WRITE_GOLDENS=1 $(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing --filter LearningCurveRegressionTests
 	@git diff --stat -- Tests/Goldens 2>/dev/null || true
 
-bench: release models
+bench: release models test-deps
 	$(RUN_ENV) $(RELEASE_BIN) bench-env --task all
 	$(RUN_ENV) .build/release/nnbench
 	$(RUN_ENV) .build/release/rewardbench --segments 500,1000,2000 --epochs 3
 	$(RUN_ENV) $(RELEASE_BIN) bench-render --task all
+	$(RUN_ENV) ./scripts/bench-rate.sh
 
 # Our PPO next to Stable-Baselines3 PPO (a Python 3.10 venv, ~6 GB, is set up
 # on first use), same hyperparameters, same run; then the paper preset's cost.

@@ -15,7 +15,7 @@ enum RatingPageHTML {
       #who { margin: 6px; color: #c8c8c8; }
       #who input { font-size: 15px; padding: 3px 6px; width: 12em; }
       #progress { margin-left: 1em; }
-      video { width: 480px; height: 360px; background: #000; border-radius: 6px; margin-top: 8px; }
+      video.clip { width: 480px; height: 360px; background: #000; border-radius: 6px; margin-top: 8px; }
       #scale { margin: 12px; display: flex; gap: 8px; }
       #scale button { font-size: 16px; padding: 10px 14px; border-radius: 6px; border: 0; background: #3b4a66;
                       color: #fff; cursor: pointer; min-width: 7em; }
@@ -29,7 +29,8 @@ enum RatingPageHTML {
     <body>
     <header>How good is what the agent does in this clip?</header>
     <div id="who">Rater <input id="rater" placeholder="your name" autocomplete="name"><span id="progress"></span></div>
-    <video id="clip" autoplay loop muted playsinline></video>
+    <video class="clip shown" loop muted playsinline preload="auto"></video>
+    <video class="clip" loop muted playsinline preload="auto" style="display: none"></video>
     <div id="scale"></div>
     <div id="keys"><kbd>0</kbd>&hellip;<kbd id="lastkey">n-1</kbd> rate &middot; <kbd>space</kbd> replay &middot;
       <kbd>Backspace</kbd> undo the last rating &middot; <kbd>s</kbd> skip</div>
@@ -37,7 +38,9 @@ enum RatingPageHTML {
     <script>
     const params = new URLSearchParams(location.search);
     const token = params.get("token");
-    const video = document.getElementById("clip");
+    // Two players: the shown one, and one that loads the following clip so
+    // that rating swaps to an already decoded clip.
+    const players = Array.from(document.querySelectorAll("video.clip"));
     const rater = document.getElementById("rater");
     const progress = document.getElementById("progress");
     const scale = document.getElementById("scale");
@@ -72,14 +75,38 @@ enum RatingPageHTML {
       drawScale(next.names);
       progress.textContent = next.rated + " of " + next.total + " rated";
       if (next.segment === null) {
-        current = null; video.removeAttribute("src"); video.load();
+        current = null;
+        players.forEach((player) => { player.pause(); player.removeAttribute("src"); player.load(); });
         say("Every segment is rated. Thank you!");
         return;
       }
       current = next.segment;
-      video.src = withToken(next.clip);
+      show(next.segment, next.clip);
       say("segment " + current);
-      if (next.following !== null) fetch(withToken("/api/clips/" + next.following + ".webm"));
+      if (next.following !== null) preload(next.following, "/api/clips/" + next.following + ".webm");
+    }
+    function shownPlayer() { return players.find((player) => player.classList.contains("shown")); }
+    function sparePlayer() { return players.find((player) => !player.classList.contains("shown")); }
+    function show(segment, path) {
+      let player = shownPlayer();
+      const spare = sparePlayer();
+      if (spare.dataset.segment === String(segment)) {
+        player.pause(); player.style.display = "none"; player.classList.remove("shown");
+        spare.style.display = ""; spare.classList.add("shown");
+        player = spare;
+      } else if (player.dataset.segment !== String(segment)) {
+        player.src = withToken(path);
+        player.dataset.segment = String(segment);
+      }
+      player.currentTime = 0;
+      player.play().catch(() => {});
+    }
+    function preload(segment, path) {
+      const spare = sparePlayer();
+      if (spare.dataset.segment === String(segment)) return;
+      spare.src = withToken(path);
+      spare.dataset.segment = String(segment);
+      spare.load();
     }
     function withToken(path) {
       const url = new URL(path, location.href);
@@ -107,7 +134,7 @@ enum RatingPageHTML {
     document.addEventListener("keydown", (event) => {
       if (event.target === rater) { if (event.key === "Enter") { rater.blur(); load(); } return; }
       if (/^[0-9]$/.test(event.key) && Number(event.key) < classes) rate(Number(event.key));
-      else if (event.key === " ") { video.currentTime = 0; video.play(); event.preventDefault(); }
+      else if (event.key === " ") { const player = shownPlayer(); player.currentTime = 0; player.play(); event.preventDefault(); }
       else if (event.key === "Backspace") { undo(); event.preventDefault(); }
       else if (event.key === "s") load(current);
     });

@@ -85,7 +85,12 @@ public struct RatingServer: Sendable {
         let after = request.uri.queryParameters["after"].flatMap { Int64(String($0)) }
         let segment = try database.nextSegment(for: rater, after: after)
         let following = try segment.flatMap { try database.nextSegment(for: rater, after: $0) }.flatMap { $0 == segment ? nil : $0 }
-        clips.prefer([segment, following].compactMap { $0 })
+        // Render ahead: this clip, then the next few the rater will see.
+        var ahead = [segment, following].compactMap { $0 }
+        while ahead.count < 4, let last = ahead.last, let after = try database.nextSegment(for: rater, after: last), !ahead.contains(after) {
+            ahead.append(after)
+        }
+        clips.prefer(ahead)
         let body: [String: Any] = [
             "segment": segment.map { NSNumber(value: $0) } ?? NSNull(),
             "clip": segment.map { "/api/clips/\($0).webm" } ?? NSNull(),

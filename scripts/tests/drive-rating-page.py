@@ -2,9 +2,11 @@
 """Drives the rating page in headless Chromium (Debian's) over the DevTools
 protocol on a pipe: opens URL, waits for the clip to play, takes a screenshot,
 presses KEYS one by one (each after the page has loaded the next segment),
-and prints what it saw as JSON. Used by the CLI tests of `ratingrl rate`.
+and prints what it saw as JSON, with the time from each key press to the
+next clip playing. Used by the CLI tests of `ratingrl rate`.
 
-usage: drive-rating-page.py URL SCREENSHOT.png KEY [KEY ...]
+usage: drive-rating-page.py [--watch SECONDS] URL SCREENSHOT.png KEY [KEY ...]
+(--watch: how long the clip plays before each key, as a person watches it)
 """
 import base64
 import json
@@ -75,7 +77,11 @@ class Browser:
 
 
 def main():
-    url, screenshot, keys = sys.argv[1], sys.argv[2], sys.argv[3:]
+    arguments = sys.argv[1:]
+    watch = 0.0
+    if arguments[0] == "--watch":
+        watch, arguments = float(arguments[1]), arguments[2:]
+    url, screenshot, keys = arguments[0], arguments[1], arguments[2:]
     browser = Browser()
     try:
         target = next(t for t in browser.send("Target.getTargets")["targetInfos"] if t["type"] == "page")
@@ -91,21 +97,25 @@ def main():
                 value = evaluate(expression)
                 if value:
                     return value
-                time.sleep(0.1)
+                time.sleep(0.01)
             raise TimeoutError(expression)
 
         browser.send("Page.navigate", {"url": url}, session)
-        playing = "(() => { const v = document.getElementById('clip'); " \
-                  "return v && v.readyState >= 2 && v.currentTime > 0.05 && v.videoWidth > 0 ? v.src : null; })()"
+        playing = "(() => { const v = document.querySelector('video.shown'); " \
+                  "return v && v.readyState >= 2 && v.currentTime > 0 && !v.paused && v.videoWidth > 0 ? v.src : null; })()"
         first_clip = wait_for(playing)
-        box = evaluate("(() => { const r = document.getElementById('clip').getBoundingClientRect(); "
+        box = evaluate("(() => { const r = document.querySelector('video.shown').getBoundingClientRect(); "
                        "return [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)]; })()")
         shot = browser.send("Page.captureScreenshot", {"format": "png"}, session)
         with open(screenshot, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
         progress = [evaluate("document.getElementById('progress').textContent")]
+        latencies = []
         for key in keys:
-            before = evaluate("document.getElementById('progress').textContent + '|' + document.getElementById('clip').src")
+            time.sleep(watch)
+            start = time.time()
+            state = "document.getElementById('progress').textContent + '|' + document.querySelector('video.shown').src"
+            before = evaluate(state)
             code, vk = KEY_CODES.get(key, ("Digit" + key, 48 + int(key)) if key.isdigit() else (key, 0))
             text = key if len(key) == 1 else ""
             browser.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": key, "code": code, "text": text,
@@ -113,11 +123,11 @@ def main():
             browser.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": key, "code": code,
                                                     "windowsVirtualKeyCode": vk}, session)
             # The page has moved on once its progress or clip changed.
-            wait_for("document.getElementById('progress').textContent + '|' + document.getElementById('clip').src !== "
-                     + json.dumps(before), timeout=30)
+            wait_for(state + " !== " + json.dumps(before), timeout=30)
             wait_for(playing)
+            latencies.append(round(1000 * (time.time() - start), 1))
             progress.append(evaluate("document.getElementById('progress').textContent"))
-        print(json.dumps({"firstClip": first_clip, "videoBox": box, "progress": progress,
+        print(json.dumps({"firstClip": first_clip, "videoBox": box, "progress": progress, "latenciesMs": latencies,
                           "status": evaluate("document.getElementById('status').textContent")}))
     finally:
         browser.close()
