@@ -25,6 +25,17 @@ endif
 
 .PHONY: all deps test-deps models build release run test test-slurm golden bench bench-ppo clean help plot-deps
 
+# Installs the Debian packages of $(1) that are missing (sudo when not root); $(2) names the target.
+define apt_install
+	@missing=""; \
+	for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [[ -n "$$missing" ]]; then \
+		echo "make $(2): installing$$missing"; \
+		sudo=""; [[ $$(id -u) -ne 0 ]] && sudo="sudo"; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
 all: build
 
 help:
@@ -39,13 +50,7 @@ help:
 	@echo "make plot-deps  the Python environment `ratingrl plot` draws with ($(PLOT_VENV))"
 
 deps:
-	@missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [[ -n "$$missing" ]]; then \
-		echo "make deps: installing$$missing"; \
-		sudo=""; [[ $$(id -u) -ne 0 ]] && sudo="sudo"; \
-		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call apt_install,$(APT_PACKAGES),deps)
 	@command -v $(SWIFT) >/dev/null || { echo "make deps: no Swift toolchain found; install Swift 6 (swift.org) and put it on PATH" >&2; exit 1; }
 
 models: $(MODELS_STAMP)
@@ -66,13 +71,7 @@ run: release models
 TEST_APT_PACKAGES := chromium
 
 test-deps: deps
-	@missing=""; \
-	for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [[ -n "$$missing" ]]; then \
-		echo "make test: installing$$missing"; \
-		sudo=""; [[ $$(id -u) -ne 0 ]] && sudo="sudo"; \
-		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call apt_install,$(TEST_APT_PACKAGES),test)
 
 test: deps test-deps models plot-deps
 	$(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing
@@ -113,13 +112,7 @@ PLOT_APT_PACKAGES := python3 python3-venv python3-pip python3-matplotlib python3
 plot-deps: $(PLOT_STAMP)
 
 $(PLOT_STAMP): scripts/plot/requirements.txt
-	@missing=""; \
-	for p in $(PLOT_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [[ -n "$$missing" ]]; then \
-		echo "make plot-deps: installing$$missing"; \
-		sudo=""; [[ $$(id -u) -ne 0 ]] && sudo="sudo"; \
-		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call apt_install,$(PLOT_APT_PACKAGES),plot-deps)
 	[[ -x $(PLOT_VENV)/bin/python ]] || /usr/bin/python3 -m venv --system-site-packages $(PLOT_VENV)
 	$(PLOT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/plot/requirements.txt
 	$(PLOT_VENV)/bin/python -c "import matplotlib, rliable.library, rliable.metrics"

@@ -12,18 +12,8 @@ public final class GLFWContext: GLContext {
 
     /// - Throws: `RenderError.glUnavailable` when there is no display or no GL.
     public init() throws {
-        guard glfwInit() == GLFW_TRUE else {
-            throw RenderError.glUnavailable(backend: .glfw, detail: Self.lastError(or: "glfwInit failed")
-                + "; it needs a display: set DISPLAY, run under `xvfb-run -a`, or use --gl egl")
-        }
-        glfwDefaultWindowHints()
-        glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE)
-        glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_API)
-        guard let window = glfwCreateWindow(64, 64, "ratingrl", nil, nil) else {
-            throw RenderError.glUnavailable(backend: .glfw, detail: Self.lastError(or: "glfwCreateWindow failed"))
-        }
-        self.window = window
-        glfwMakeContextCurrent(window)
+        window = try Self.makeWindow(width: 64, height: 64, title: "ratingrl", visible: false,
+                                     noDisplayAdvice: "set DISPLAY, run under `xvfb-run -a`, or use --gl egl")
         renderer = rrl_glfw_gl_renderer().map { String(cString: $0) } ?? "unknown"
         maxBufferSize = Int(rrl_glfw_max_renderbuffer_size())
     }
@@ -36,6 +26,23 @@ public final class GLFWContext: GLContext {
 
     public func makeCurrent() {
         glfwMakeContextCurrent(window)
+    }
+
+    /// A window with an OpenGL context, made current; fixed size when visible.
+    /// - Throws: `RenderError.glUnavailable` with `noDisplayAdvice` when GLFW finds no display.
+    static func makeWindow(width: Int, height: Int, title: String, visible: Bool, noDisplayAdvice: String) throws -> OpaquePointer {
+        guard glfwInit() == GLFW_TRUE else {
+            throw RenderError.glUnavailable(backend: .glfw, detail: lastError(or: "glfwInit failed") + "; it needs a display: " + noDisplayAdvice)
+        }
+        glfwDefaultWindowHints()
+        glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE)
+        glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE)
+        glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_API)
+        guard let window = glfwCreateWindow(Int32(width), Int32(height), title, nil, nil) else {
+            throw RenderError.glUnavailable(backend: .glfw, detail: lastError(or: "glfwCreateWindow failed"))
+        }
+        glfwMakeContextCurrent(window)
+        return window
     }
 
     /// GLFW's last error message, or `fallback`.

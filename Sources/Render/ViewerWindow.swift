@@ -26,18 +26,8 @@ public final class ViewerWindow: GLContext {
     /// Opens a window of `width`×`height` pixels titled `title`.
     /// - Throws: `RenderError.glUnavailable` when there is no display or no GL.
     public init(width: Int, height: Int, title: String) throws {
-        guard glfwInit() == GLFW_TRUE else {
-            throw RenderError.glUnavailable(backend: .glfw, detail: GLFWContext.lastError(or: "glfwInit failed")
-                + "; a window needs a display: set DISPLAY or run under `xvfb-run -a`")
-        }
-        glfwDefaultWindowHints()
-        glfwWindowHint(GLFW_RESIZABLE, GLFW_FALSE)
-        glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_API)
-        guard let window = glfwCreateWindow(Int32(width), Int32(height), title, nil, nil) else {
-            throw RenderError.glUnavailable(backend: .glfw, detail: GLFWContext.lastError(or: "glfwCreateWindow failed"))
-        }
-        self.window = window
-        glfwMakeContextCurrent(window)
+        window = try GLFWContext.makeWindow(width: width, height: height, title: title, visible: true,
+                                            noDisplayAdvice: "set DISPLAY or run under `xvfb-run -a`")
         glfwSwapInterval(0)
         var (w, h): (Int32, Int32) = (0, 0)
         glfwGetFramebufferSize(window, &w, &h)

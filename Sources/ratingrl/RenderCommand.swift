@@ -18,16 +18,7 @@ struct RenderCommand: ParsableCommand {
         Default cameras: cartpole "fixed", ball_in_cup and finger "cam0", cheetah and walker "side", quadruped "y".
         """)
 
-    @Option(name: .long, help: ArgumentHelp("Replay request (JSON: task, state, actions).", valueName: "file"))
-    var replay: String?
-    @Option(name: .customLong("run"), help: ArgumentHelp("A training run's folder.", valueName: "dir"))
-    var runFolder: String?
-    @Option(name: .long, help: ArgumentHelp("Render rating K of the run (ratings.jsonl line, from 0).", valueName: "K"))
-    var rating: Int?
-    @Option(name: .long, help: ArgumentHelp("Render the run's K highest-rated segments.", valueName: "K"))
-    var best: Int?
-    @Option(name: .long, help: ArgumentHelp("Render the run's K lowest-rated segments.", valueName: "K"))
-    var worst: Int?
+    @OptionGroup var segments: SegmentSourceOptions
     @Option(name: .long, help: ArgumentHelp("Render N episodes of the run's policy.", valueName: "N"))
     var episodes: Int?
     @Option(name: .long, help: ArgumentHelp("Render a task's initial state, then --steps random actions.", valueName: "task"))
@@ -88,35 +79,25 @@ struct RenderCommand: ParsableCommand {
     }
 
     private func clipSource() throws -> ClipSource {
-        let selectors = [rating.map { _ in "--rating" }, best.map { _ in "--best" }, worst.map { _ in "--worst" },
-                         episodes.map { _ in "--episodes" }].compactMap { $0 }
-        for (name, value) in [("--rating", rating), ("--best", best), ("--worst", worst), ("--episodes", episodes)] {
-            if let value, value < (name == "--rating" ? 0 : 1) {
-                throw ValidationFailure(message: "\(name) must be \(name == "--rating" ? "0 or more" : "at least 1"), got \(value)")
-            }
+        var selectors = try segments.selectors()
+        if let episodes {
+            guard episodes >= 1 else { throw ValidationFailure(message: "--episodes must be at least 1, got \(episodes)") }
+            selectors.append("--episodes")
         }
         if let task {
-            guard replay == nil, runFolder == nil, selectors.isEmpty else {
+            guard segments.replay == nil, segments.runFolder == nil, selectors.isEmpty else {
                 throw ValidationFailure(message: "--task cannot be combined with --replay, --run, --rating, --best, --worst or --episodes")
             }
             guard steps >= 0 else { throw ValidationFailure(message: "--steps must be 0 or more") }
             return .randomActions(task: try resolveTasks(task).first ?? task, steps: steps, seed: seed)
         }
-        if let replay {
-            guard runFolder == nil, selectors.isEmpty else {
-                throw ValidationFailure(message: "--replay cannot be combined with --run, --rating, --best, --worst or --episodes")
-            }
-            let request = try readReplayRequest(replay)
-            _ = try resolveTasks(request.task)
-            return .replay(request)
+        if let source = try segments.replaySource(others: selectors) { return source }
+        guard let run = segments.runFolder else {
+            throw ValidationFailure(message: "give a source: --task NAME, --replay FILE, or --run DIR with --rating, --best, --worst or --episodes")
         }
-        guard let run = runFolder else { throw ValidationFailure(message: "give a source: --task NAME, --replay FILE, or --run DIR with --rating, --best, --worst or --episodes") }
         guard selectors.count == 1 else {
             throw ValidationFailure(message: "--run needs exactly one of --rating K, --best K, --worst K, --episodes N")
         }
-        if let rating { return .rating(run: run, index: rating) }
-        if let best { return .best(run: run, count: best) }
-        if let worst { return .worst(run: run, count: worst) }
-        return .episodes(run: run, count: episodes!, seed: seed)
+        return segments.runSource(run) ?? .episodes(run: run, count: episodes!, seed: seed)
     }
 }

@@ -19,16 +19,7 @@ struct ViewCommand: ParsableCommand {
         Needs a display: on a machine without one, run under `xvfb-run -a` (and use `render` for files).
         """)
 
-    @Option(name: .customLong("run"), help: ArgumentHelp("A training run's folder.", valueName: "dir"))
-    var runFolder: String?
-    @Option(name: .long, help: ArgumentHelp("Only the run's K highest-rated segments.", valueName: "K"))
-    var best: Int?
-    @Option(name: .long, help: ArgumentHelp("Only the run's K lowest-rated segments.", valueName: "K"))
-    var worst: Int?
-    @Option(name: .long, help: ArgumentHelp("Only rating K of the run (ratings.jsonl line, from 0).", valueName: "K"))
-    var rating: Int?
-    @Option(name: .long, help: ArgumentHelp("A replay request (JSON: task, state, actions).", valueName: "file"))
-    var replay: String?
+    @OptionGroup var segments: SegmentSourceOptions
 
     @Option(name: .long, help: "Start order: file, rating or disagreement.")
     var order = "file"
@@ -71,23 +62,10 @@ struct ViewCommand: ParsableCommand {
     }
 
     private func clipSource() throws -> ClipSource {
-        let selectors = [("--best", best), ("--worst", worst), ("--rating", rating)].filter { $0.1 != nil }
-        for (name, value) in selectors where value! < (name == "--rating" ? 0 : 1) {
-            throw ValidationFailure(message: "\(name) must be \(name == "--rating" ? "0 or more" : "at least 1"), got \(value!)")
-        }
-        if let replay {
-            guard runFolder == nil, selectors.isEmpty else {
-                throw ValidationFailure(message: "--replay cannot be combined with --run, --best, --worst or --rating")
-            }
-            let request = try readReplayRequest(replay)
-            _ = try resolveTasks(request.task)
-            return .replay(request)
-        }
-        guard let run = runFolder else { throw ValidationFailure(message: "give a source: --run DIR or --replay FILE") }
+        let selectors = try segments.selectors()
+        if let source = try segments.replaySource(others: selectors) { return source }
+        guard let run = segments.runFolder else { throw ValidationFailure(message: "give a source: --run DIR or --replay FILE") }
         guard selectors.count <= 1 else { throw ValidationFailure(message: "give at most one of --best, --worst, --rating") }
-        if let best { return .best(run: run, count: best) }
-        if let worst { return .worst(run: run, count: worst) }
-        if let rating { return .rating(run: run, index: rating) }
-        return .allRatings(run: run)
+        return segments.runSource(run) ?? .allRatings(run: run)
     }
 }
