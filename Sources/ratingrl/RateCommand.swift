@@ -10,16 +10,9 @@ struct RateCommand: ParsableCommand {
         commandName: "rate",
         abstract: "Serve a web page where people rate segments; every rating is committed to a SQLite database.",
         discussion: """
-        SRC is a training run's folder (its ratings.jsonl holds each segment's start state and actions) or a
-        file of replay requests, one {"task", "state", "actions"} per line. Its segments are imported into
-        --db once (a rerun imports nothing twice), then the page is served: a looping clip of the segment at
-        real speed, the rating scale, progress, and keys (number keys rate, space replays, Backspace undoes
-        the last rating, s skips). Several raters can rate at once; each is offered every segment once.
-        Clips are rendered headless (EGL) in the background into DB.clips/, the next ones first.
-        The page's JSON API (GET /api/next?rater=R, POST /api/ratings, DELETE /api/ratings/ID,
-        GET /api/ratings[?format=csv]) serves scripts too. It listens on loopback unless --host says
-        otherwise, and then only with --token: every request must carry it (?token=T or
-        Authorization: Bearer T), because ratings are research data.
+        SRC is a training run's folder (its ratings.jsonl holds each segment's start state and actions) or a file of replay requests, one {"task", "state", "actions"} per line. Its segments are imported into --db once (a rerun imports nothing twice), then the page is served: a looping clip of the segment at real speed, the rating scale, progress, and keys (number keys rate, space replays, Backspace undoes the last rating, s skips). Several raters can rate at once; each is offered every segment once. Clips are rendered headless (EGL) into DB.clips/, each rater's next ones ahead.
+
+        The page's JSON API (GET /api/next?rater=R, POST /api/ratings, DELETE /api/ratings/ID, GET /api/ratings[?format=csv]) serves scripts too. It listens on loopback unless --host says otherwise, and then only with --token: every request must carry it (?token=T or Authorization: Bearer T), because ratings are research data.
         """)
 
     @Option(help: ArgumentHelp("The ratings database (SQLite; created if missing).", valueName: "file"))

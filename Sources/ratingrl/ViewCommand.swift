@@ -9,14 +9,10 @@ struct ViewCommand: ParsableCommand {
         abstract: "Loop a run's rated segments (or a replay) in a window, with their class, true return and predicted return.",
         discussion: """
         Sources: --run DIR (every rating in DIR/ratings.jsonl, or only --best K, --worst K or --rating K) or --replay FILE.
-        The overlay shows the clip, its episode step, the class the rater gave, the segment's true return and
-        the return the run's last reward model (DIR/reward_model.weights, with the policy's observation
-        normaliser from DIR/checkpoint.weights) predicts for it.
-        Keys: n or -> next clip, p or <- previous, space pause, . and , one frame forward / back, + and - faster /
-        slower (1/8x to 4x real time), o order (file, rating: highest class first, disagreement: largest gap
-        between the rank by class and the rank by predicted return first), s screenshot (PNG in --screenshots),
-        h help, q or Esc quit. Each change is also printed, one line each.
-        Needs a display: on a machine without one, run under `xvfb-run -a` (and use `render` for files).
+
+        The overlay shows the clip, its episode step, the class the rater gave, the segment's true return and the return the run's last reward model (DIR/reward_model.weights, with the policy's observation normaliser from DIR/checkpoint.weights) predicts for it.
+
+        Keys: n or -> next clip, p or <- previous, space pause, . and , one frame forward / back, + and - faster / slower (1/8x to 4x real time), o order (file, rating: highest class first, disagreement: largest gap between the rank by class and the rank by predicted return first), s screenshot (PNG in --screenshots), h help, q or Esc quit. Each change is also printed, one line each. Needs a display: on a machine without one, run under `xvfb-run -a` (and use `render` for files).
         """)
 
     @OptionGroup var segments: SegmentSourceOptions
