@@ -29,7 +29,8 @@ public enum ConfigFields {
     public static let schema: ConfigValue = {
         var feedback = FeedbackConfig(task: "cartpole-balance", loss: .ours)
         feedback.noise.boltzmannBeta = 1
-        feedback.ratingsDatabase = "ratings.db"  // optional: set here so that the schema has it
+        feedback.ratingsDatabase = "ratings.db"  // optional: set here so that the schema has them
+        feedback.waitForRatings = true
         let config = TrainingConfig(task: "cartpole-balance", method: "ours", totalSteps: 1, seed: 0, preset: "quick",
                                     ppo: .quick, feedback: feedback)
         // Encoding these plain values cannot fail.

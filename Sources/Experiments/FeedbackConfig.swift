@@ -29,6 +29,9 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
     /// synthetic rater: its ratings are the labels of the first round, later
     /// rounds retrain on them with the current observation normaliser. nil: the synthetic rater.
     public var ratingsDatabase: String?
+    /// With a ratings database: learn online, each round's chosen segments
+    /// going to the database and the run waiting until people have rated them.
+    public var waitForRatings: Bool?
 
     public init(task: String, loss: RewardLoss, classes: Int = 4) {
         self.classes = classes
@@ -47,7 +50,7 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case classes, maxReturn, segmentLength, noise, querySelection, schedule, heldOutPerRound, episodeCapacity
-        case rewardModel, training, unsupervisedSteps, stateEntropyK, ratingsDatabase
+        case rewardModel, training, unsupervisedSteps, stateEntropyK, ratingsDatabase, waitForRatings
     }
 
     /// Reads a configuration; pre-training fields missing from older run
@@ -67,6 +70,7 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
         unsupervisedSteps = try c.decodeIfPresent(Int.self, forKey: .unsupervisedSteps) ?? 0
         stateEntropyK = try c.decodeIfPresent(Int.self, forKey: .stateEntropyK) ?? 5
         ratingsDatabase = try c.decodeIfPresent(String.self, forKey: .ratingsDatabase)
+        waitForRatings = try c.decodeIfPresent(Bool.self, forKey: .waitForRatings)
     }
 
     /// Problems with the configuration, each a sentence; empty when valid.
@@ -76,6 +80,9 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
         var problems = schedule.problems
         if heldOutPerRound < 0 { problems.append("held-out segments per round must not be negative, got \(heldOutPerRound)") }
         if unsupervisedSteps < 0 { problems.append("unsupervised steps must not be negative, got \(unsupervisedSteps)") }
+        if waitForRatings == true && ratingsDatabase == nil {
+            problems.append("waiting for ratings needs a ratings database (--ratings-db F with --wait)")
+        }
         if stateEntropyK < 1 { problems.append("the state-entropy k must be at least 1, got \(stateEntropyK)") }
         // The rater and the episode store are built as the run will build them,
         // so their own checks (classes, G_max, noise; capacity, segment length) apply.

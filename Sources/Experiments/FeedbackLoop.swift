@@ -31,6 +31,8 @@ final class FeedbackLoop {
     var ratingCount: Int { labels.count }
     /// Ratings from a database to learn from instead of the synthetic rater.
     let storedRatings: [RatedSegment]?
+    /// People rating each round's segments (online), instead of the synthetic rater.
+    let people: HumanRaters?
     /// Rounds of the schedule not yet run.
     var roundsLeft: Int { config.schedule.rounds - nextRound }
     /// Rounds run so far.
@@ -43,9 +45,10 @@ final class FeedbackLoop {
     ///     `ratings.jsonl` at the checkpoint (later lines are dropped); nil starts them empty.
     init(config: FeedbackConfig, inputSize: Int, environments: Int, directory: RunDirectory,
          initialization: inout SeededRandom, random: SeededRandom, logSizes: (feedback: UInt64, ratings: UInt64)? = nil,
-         storedRatings: [RatedSegment]? = nil) throws {
+         storedRatings: [RatedSegment]? = nil, people: HumanRaters? = nil) throws {
         self.config = config
         self.storedRatings = storedRatings
+        self.people = people
         ensemble = try RewardEnsemble(inputSize: inputSize, configuration: config.rewardModel, random: &initialization)
         recorder = EpisodeRecorder(environments: environments,
                                    store: try EpisodeStore(capacity: config.episodeCapacity,
@@ -81,12 +84,23 @@ final class FeedbackLoop {
             events(.roundStarted(round: index, rounds: schedule.rounds, ratings: asked, buffered: labels.count + asked,
                                  envSteps: envSteps))
             do {
-                let rated = if let storedRatings {
-                    try round.useStored(index == 0 ? storedRatings : [], store: recorder.store, labels: &labels,
-                                        heldOut: &heldOut, random: &random)
+                let rated: [RatedSegment]
+                if let storedRatings {
+                    rated = try round.useStored(index == 0 ? storedRatings : [], store: recorder.store, labels: &labels,
+                                                heldOut: &heldOut, random: &random)
                 } else {
-                    try round.rate(index: index, ratings: asked, store: recorder.store, labels: &labels,
-                                   heldOut: &heldOut, ensemble: ensemble, normalizer: normalizer, random: &random)
+                    let directory = self.directory.path
+                    rated = try withoutActuallyEscaping(shouldStop) { shouldStop in
+                        try round.rate(index: index, ratings: asked, store: recorder.store, labels: &labels,
+                                       heldOut: &heldOut, ensemble: ensemble, normalizer: normalizer, random: &random,
+                                       people: people.map { people in
+                                           { segments in
+                                               try people.ratings(for: segments, round: index, shouldStop: shouldStop) {
+                                                   RunInterrupted(envSteps: envSteps, directory: directory)
+                                               }
+                                           }
+                                       })
+                    }
                 }
                 try ratingLog.append(rated.map { RatingLine($0, round: index) })
                 report = try round.train(index: index, labels: labels, heldOut: heldOut, ensemble: ensemble,

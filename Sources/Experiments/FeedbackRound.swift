@@ -34,16 +34,20 @@ public struct FeedbackRound {
     /// The first half of round `index`: chooses `ratings` segments, has the
     /// rater rate them into `labels`, and draws this round's held-out segments.
     /// Returns the rated segments (skipped ones are absent).
+    /// - Parameter people: rate the chosen segments instead of the synthetic rater, when given.
     public func rate(index: Int, ratings: Int, store: EpisodeStore, labels: inout LabelBuffer, heldOut: inout [Segment],
                      ensemble: RewardEnsemble, normalizer: RunningNormalizer,
-                     random: inout SeededRandom) throws -> [RatedSegment] {
+                     random: inout SeededRandom,
+                     people: ((_ segments: [Segment]) throws -> [Int?])? = nil) throws -> [RatedSegment] {
         let features = Self.features(normalizer: normalizer)
         let queries = try config.querySelection.select(count: ratings, from: store, random: &random) { candidates in
             try ensemble.returnStandardDeviations(of: candidates, features: features)
         }
         var rated: [RatedSegment] = []
-        for segment in queries {
-            if let rating = rater.rate(segment, random: &random) {
+        let given: [Int?]
+        if let people { given = try people(queries) } else { given = queries.map { rater.rate($0, random: &random) } }
+        for (segment, rating) in zip(queries, given) {
+            if let rating {
                 try labels.append(segment, rating: rating)
                 rated.append(RatedSegment(segment: segment, rating: rating))
             }

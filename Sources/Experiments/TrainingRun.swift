@@ -147,9 +147,13 @@ public final class TrainingRun {
     /// seed always give the same run; for a resumed run the logs are cut back
     /// to `logSizes` (progress, evaluations, feedback, ratings).
     private init(config: TrainingConfig, models: ModelDirectory, directory: RunDirectory, logSizes: [UInt64]?,
-                 lock existingLock: RunLock? = nil, storedRatings: [RatedSegment]? = nil) throws {
-        if let database = config.feedback?.ratingsDatabase, storedRatings == nil, config.method != "ppo" {
-            throw RunError("this run learns from the ratings in \(database): load them first (ratingrl train --ratings-db does)")
+                 lock existingLock: RunLock? = nil, storedRatings: [RatedSegment]? = nil, people: HumanRaters? = nil) throws {
+        if let database = config.feedback?.ratingsDatabase, config.method != "ppo" {
+            if config.feedback?.waitForRatings == true {
+                guard people != nil else { throw RunError("this run waits for people to rate in \(database): give it their ratings (ratingrl train --wait does)") }
+            } else if storedRatings == nil {
+                throw RunError("this run learns from the ratings in \(database): load them first (ratingrl train --ratings-db does)")
+            }
         }
         self.config = config
         self.directory = directory
@@ -177,7 +181,8 @@ public final class TrainingRun {
             let loop = try FeedbackLoop(config: feedbackConfig, inputSize: agent.observationSize + agent.actionSize,
                                         environments: ppo.environments, directory: directory,
                                         initialization: &session.initialization, random: random,
-                                        logSizes: logSizes.map { ($0[2], $0[3]) }, storedRatings: storedRatings)
+                                        logSizes: logSizes.map { ($0[2], $0[3]) }, storedRatings: storedRatings,
+                                        people: people)
             collector.observer = loop.recorder
             collector.rewardSource = LearnedReward(ensemble: loop.ensemble)
             feedback = loop
@@ -206,9 +211,10 @@ public final class TrainingRun {
     ///   - events: progress, feedback rounds as they go.
     ///   - shouldStop: asked after every update and reward-training epoch; when
     ///     it returns true the run writes a checkpoint and throws `RunInterrupted`.
-    ///   - storedRatings: the ratings of `config.feedback.ratingsDatabase`, when it names one.
+    ///   - storedRatings: the ratings of `config.feedback.ratingsDatabase`, when it names one (offline).
+    ///   - people: who rates each round's segments when the run waits for ratings (online).
     public static func run(_ config: TrainingConfig, models: ModelDirectory, directory: RunDirectory,
-                           storedRatings: [RatedSegment]? = nil,
+                           storedRatings: [RatedSegment]? = nil, people: HumanRaters? = nil,
                            events: (TrainingEvent) -> Void = { _ in },
                            shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
         let problems = config.problems
@@ -216,7 +222,8 @@ public final class TrainingRun {
         let existed = directory.exists
         let run: TrainingRun
         do {
-            run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil, storedRatings: storedRatings)
+            run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil, storedRatings: storedRatings,
+                                  people: people)
         } catch {
             if !existed { try? FileManager.default.removeItem(atPath: directory.path) }
             throw error
@@ -230,6 +237,7 @@ public final class TrainingRun {
     /// with are those of an uninterrupted run, but for timings. A finished run
     /// is returned as it is.
     public static func resume(directory: RunDirectory, models: ModelDirectory, storedRatings: [RatedSegment]? = nil,
+                              people: HumanRaters? = nil,
                               events: (TrainingEvent) -> Void = { _ in },
                               shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
         if let data = FileManager.default.contents(atPath: directory.file("summary.json")),
@@ -264,7 +272,8 @@ public final class TrainingRun {
                     throw CheckpointError.damaged(path: file, detail: "log sizes")
                 }
                 run = try TrainingRun(config: config, models: models, directory: directory,
-                                      logSizes: sizes.map { UInt64($0) }, lock: lock, storedRatings: storedRatings)
+                                      logSizes: sizes.map { UInt64($0) }, lock: lock, storedRatings: storedRatings,
+                                      people: people)
                 try run.restore(from: archive)
                 run.lastCheckpoint = (run.position.name, run.position.wallSeconds)
             } catch let error as CheckpointError {
@@ -276,7 +285,7 @@ public final class TrainingRun {
         }
         events(.restarted(reason: "no usable checkpoint in \(directory.file(RunDirectory.checkpointFolder))"))
         let run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil, lock: lock,
-                                  storedRatings: storedRatings)
+                                  storedRatings: storedRatings, people: people)
         return try run.execute(events: events, shouldStop: shouldStop)
     }
 

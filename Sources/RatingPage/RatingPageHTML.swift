@@ -77,7 +77,8 @@ enum RatingPageHTML {
       if (next.segment === null) {
         current = null;
         players.forEach((player) => { player.pause(); player.removeAttribute("src"); player.load(); });
-        say("Every segment is rated. Thank you!");
+        say(next.total === 0 ? "No segments yet: waiting for a run to add some." : "Every segment is rated. Thank you! (New ones appear here as a run adds them.)");
+        setTimeout(() => { if (current === null) load(); }, 3000);
         return;
       }
       current = next.segment;

@@ -43,6 +43,9 @@ struct FeedbackOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Learn from the ratings in this database (ratingrl rate) instead of the synthetic rater: all of them from the first round on.", valueName: "file"))
     var ratingsDb: String?
 
+    @Flag(help: "With --ratings-db: learn online; each round's chosen segments go to the database and the run waits until people have rated them (in `ratingrl rate --db F`).")
+    var wait = false
+
     @Option(help: "Query selection: uniform (default) or disagreement (10x candidates, keep the highest ensemble std).")
     var query: String?
 
@@ -82,6 +85,7 @@ struct FeedbackOptions: ParsableArguments {
             (["training", "stopAccuracy"], stopAccuracy.map(ConfigValue.real)),
             (["training", "stopRule"], stopRule.map(ConfigValue.string)),
             (["training", "minimumEpochs"], minRewardEpochs.map { .integer(Int64($0)) }),
+            (["waitForRatings"], wait ? .bool(true) : nil),
             (["ratingsDatabase"], ratingsDb.map { .string(URL(fileURLWithPath: $0).standardizedFileURL.path) }),
             (["querySelection"], query.map(ConfigValue.string)),
             (["unsupervisedSteps"], unsupervisedSteps.map { .integer(Int64($0)) }),

@@ -55,7 +55,11 @@ struct RateCommand: ParsableCommand {
             throw ValidationFailure(message: error.description)
         }
         let count = (try? database.segmentCount()) ?? 0
-        guard count > 0 else { throw ValidationFailure(message: "\(db) holds no segments: give --segments SRC (a run folder or a file of replay requests)") }
+        if count == 0 {
+            // An online run (train --ratings-db F --wait) adds its segments round by round.
+            guard segments == nil else { throw ValidationFailure(message: "\(segments!) holds no segments") }
+            print("\(db) holds no segments yet; the page offers them as a run with --ratings-db \(db) --wait adds them")
+        }
         let models = try modelOptions.directory()
         let clips = try ClipCache(folder: db + ".clips", database: database,
                                   settings: RenderSettings(width: width, height: height, quality: quality), models: models)

@@ -157,15 +157,28 @@ struct TrainCommand: ParsableCommand {
             print("training \(config.task) with \(config.method) (\(config.preset) preset) for \(config.totalSteps) steps, seed \(config.seed) → \(out)")
         }
         let stored = try Self.storedRatings(config, models: models)
+        let people = try Self.people(config, run: out)
         try runTraining(quiet: quiet) { output, shouldStop in
-            try TrainingRun.run(config, models: models, directory: directory, storedRatings: stored, events: output.handle,
-                                shouldStop: shouldStop)
+            try TrainingRun.run(config, models: models, directory: directory, storedRatings: stored, people: people,
+                                events: output.handle, shouldStop: shouldStop)
+        }
+    }
+
+    /// With --wait: the people rating each round in the run's ratings database (created if missing).
+    static func people(_ config: TrainingConfig, run: String) throws -> HumanRaters? {
+        guard config.method != "ppo", config.feedback?.waitForRatings == true, let feedback = config.feedback,
+              let path = feedback.ratingsDatabase else { return nil }
+        do {
+            let database = try RatingDatabase(path: path, task: config.task, classCount: feedback.classes)
+            return DatabaseRaters(database: database, run: run) { printError($0) }
+        } catch let error as RatingStoreError {
+            throw ValidationFailure(message: error.description)
         }
     }
 
     /// The ratings of the run's ratings database, replayed into labelled segments; nil when it names none.
     static func storedRatings(_ config: TrainingConfig, models: ModelDirectory) throws -> [RatedSegment]? {
-        guard config.method != "ppo", let path = config.feedback?.ratingsDatabase else { return nil }
+        guard config.method != "ppo", config.feedback?.waitForRatings != true, let path = config.feedback?.ratingsDatabase else { return nil }
         do {
             let (task, classes) = try RatingDatabase.describe(path: path)
             guard task == config.task, classes == config.feedback?.classes else {
@@ -191,9 +204,10 @@ struct TrainCommand: ParsableCommand {
         }
         let config = try? JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: directory.file("config.json"))))
         let stored = try config.flatMap { try storedRatings($0, models: models) }
+        let people = try config.flatMap { try Self.people($0, run: path) }
         try runTraining(quiet: quiet) { output, shouldStop in
-            try TrainingRun.resume(directory: directory, models: models, storedRatings: stored, events: output.handle,
-                                   shouldStop: shouldStop)
+            try TrainingRun.resume(directory: directory, models: models, storedRatings: stored, people: people,
+                                   events: output.handle, shouldStop: shouldStop)
         }
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 
-/// `train --ratings-db`: a reward model learned from stored ratings instead of the synthetic rater.
-final class OfflineRatingsTests: XCTestCase {
+/// `train --ratings-db`: a reward model learned from a ratings database (offline, or online with people rating as the run goes) instead of the synthetic rater.
+final class TrainingFromRatingsDatabaseTests: XCTestCase {
     func testARunLearnsFromADatabaseOfRatingsAsWellAsFromTheRaterThatMadeThem() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("rrl-offline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
@@ -42,5 +42,47 @@ final class OfflineRatingsTests: XCTestCase {
         }
         XCTAssertEqual(classes(lines), classes(original))
         XCTAssert(lines.allSatisfy { $0.contains("\"round\":0") })
+    }
+
+    /// `train --ratings-db F --wait`: each round's segments go to F, the run waits,
+    /// and a scripted person rates them through the page's API.
+    func testAnOnlineRunWaitsForPeopleToRateEachRound() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rrl-online-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        let folder = url.path, database = folder + "/r.db"
+        let train = Process()
+        train.executableURL = Bundle.main.bundleURL.appendingPathComponent("ratingrl")
+        train.arguments = ["train", "--task", "cartpole-balance", "--method", "ours", "--steps", "8192", "--set", "environments=2",
+                           "--first-round", "2048", "--round-interval", "2048", "--ratings", "20", "--ratings-per-round", "10",
+                           "--reward-epochs", "2", "--ratings-db", database, "--wait", "--out", folder + "/run", "--quiet"]
+        train.currentDirectoryURL = CommandLineTests.repositoryRoot
+        let trainErrors = Pipe()
+        train.standardError = trainErrors
+        train.standardOutput = FileHandle.nullDevice
+        try train.run()
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: database) && Date() < deadline { usleep(50_000) }
+        let server = try RatingServerProcess(arguments: ["--db", database])
+        defer { server.stop() }
+        var given: [Int: Int] = [:]
+        while train.isRunning && Date() < deadline {
+            let next = jsonObject(http("GET", "http://127.0.0.1:\(server.port)/api/next?rater=person").body)
+            guard let segment = next["segment"] as? Int else { usleep(100_000); continue }
+            let answer = http("POST", "http://127.0.0.1:\(server.port)/api/ratings",
+                              body: #"{"segment": \#(segment), "rating": \#(segment % 4), "rater": "person"}"#)
+            XCTAssertEqual(answer.status, 201, answer.body)
+            given[segment] = segment % 4
+        }
+        train.waitUntilExit()
+        let log = String(decoding: trainErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(train.terminationStatus, 0, log)
+        XCTAssert(log.contains("feedback round 1: 0 of 10 segments rated in \(database)"), log)
+        XCTAssertEqual(given.count, 20, "two rounds of 10 segments were offered")
+        // The run's ratings are the person's, round by round, in the order the segments were offered.
+        let lines = try String(contentsOfFile: folder + "/run/ratings.jsonl", encoding: .utf8).split(separator: "\n")
+        let classes = lines.map { (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["rating"] as! Int }
+        XCTAssertEqual(classes, (1...20).map { $0 % 4 })
+        XCTAssertEqual(try String(contentsOfFile: folder + "/run/feedback.jsonl", encoding: .utf8).split(separator: "\n").count, 2)
     }
 }
