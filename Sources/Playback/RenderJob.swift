@@ -52,9 +52,6 @@ public enum RenderJob {
     public static func run(_ source: ClipSource, settings: RenderSettings, outputs: ClipWriter.Outputs,
                            models: ModelDirectory) throws -> RenderSummary {
         let plan = try Plan(source)
-        if plan.task.hasPrefix("finger-turn") && plan.replaysStates {
-            throw ControlError.invalidInput("\(plan.task) segments cannot be replayed: the target position is drawn per episode and is not part of the state")
-        }
         let environment = try Suite.make(plan.task, models: models)
         let camera = settings.camera ?? TaskView.defaultCamera(forTask: plan.task)
         let renderer = try SceneRenderer(model: environment.physics.model, width: settings.width, height: settings.height,
@@ -144,6 +141,9 @@ public enum RenderJob {
                 clips = (0..<count).map { i in
                     Clip(info: ClipInfo(name: "episode-\(i)", firstStep: 0, frameCount: 1001), content: .episode(seed: seed + UInt64(i)))
                 }
+            }
+            if task.hasPrefix("finger-turn") && replaysStates {
+                throw ControlError.invalidInput("\(task) segments cannot be replayed: the target position is drawn per episode and is not part of the state")
             }
         }
 

@@ -1,6 +1,5 @@
 import Experiments
 import Foundation
-import NeuralNet
 import PPO
 import Randomness
 import RewardLearning
@@ -8,7 +7,7 @@ import RewardLearning
 /// A run's last saved reward model with the policy's observation normaliser:
 /// the reward the policy was trained on, for comparing with ratings.
 public struct RunRewardModel {
-    private let ensemble: RewardEnsemble
+    private let reward: LearnedReward
     private let normalizer: RunningNormalizer
 
     /// Loads `folder`/reward_model.weights and the normaliser in
@@ -21,10 +20,11 @@ public struct RunRewardModel {
         let agent = try SegmentReturnSurvey.loadAgent(run: folder, config: config, observationSize: observationSize,
                                                       actionSize: actionSize)
         var random = SeededRandom(seed: 0)
-        ensemble = try RewardEnsemble(inputSize: observationSize + actionSize, configuration: feedback.rewardModel, random: &random)
+        let ensemble = try RewardEnsemble(inputSize: observationSize + actionSize, configuration: feedback.rewardModel, random: &random)
         do { try ensemble.load(from: path) } catch {
             throw RunError("cannot read the run's reward model \(path): \(error)")
         }
+        reward = LearnedReward(ensemble: ensemble)
         normalizer = agent.normalizer
     }
 
@@ -33,12 +33,8 @@ public struct RunRewardModel {
     public func predictedReturn(observations: [[Double]], actions: [[Double]]) -> Double {
         precondition(observations.count >= actions.count, "RunRewardModel: fewer observations than actions")
         guard !actions.isEmpty else { return 0 }
-        var inputs = [Float]()
-        for (observation, action) in zip(observations, actions) {
-            normalizer.normalize(observation, into: &inputs)
-            inputs += action.map(Float.init)
-        }
-        let rewards = ensemble.predictReward(Matrix(rows: actions.count, columns: ensemble.inputSize, values: inputs))
-        return rewards.reduce(0) { $0 + Double($1) }
+        let taken = Array(observations.prefix(actions.count))
+        return reward.rewards(rawObservations: taken, normalizedObservations: normalizer.normalize(taken), actions: actions,
+                              trueRewards: []).reduce(0, +)
     }
 }

@@ -50,9 +50,6 @@ public final class SegmentViewer {
         guard plan.clips.allSatisfy({ if case .segment = $0.content { true } else { false } }) else {
             throw RunError("the viewer shows rated segments and replays; use `ratingrl render` for policy episodes and random actions")
         }
-        if plan.task.hasPrefix("finger-turn") {
-            throw ControlError.invalidInput("\(plan.task) segments cannot be replayed: the target position is drawn per episode and is not part of the state")
-        }
         environment = try Suite.make(plan.task, models: models)
         predictionEnvironment = try Suite.make(plan.task, models: models)
         let run = Self.runFolder(of: source)
@@ -103,8 +100,7 @@ public final class SegmentViewer {
     private func apply(_ command: ViewerState.Command) throws {
         let (clip, paused, speed, frame) = (state.clip, state.paused, state.speed, state.frame)
         if command == .cycleOrder {
-            let orders = ViewerState.Order.allCases
-            try setOrder(orders[(orders.firstIndex(of: state.order)! + 1) % orders.count])
+            try setOrder(state.nextOrder)  // predictions first, when the next order needs them
         } else {
             state.apply(command)
         }
@@ -179,7 +175,7 @@ public final class SegmentViewer {
             values.append(facts.predictedReturn.map(Self.fixed) ?? "-")
         }
         if state.order == .disagreement {
-            let score = ViewerState.disagreements(state.clips)[state.clip]
+            let score = state.disagreement[state.clip]
             if score >= 0 { labels.append("disagreement"); values.append(String(format: "%.2f", score)) }
         }
         labels += ["speed", "order"]

@@ -37,6 +37,9 @@ public struct ViewerState: Sendable, Equatable {
     public private(set) var order: Order
     /// Clip indices in visiting order.
     public private(set) var sequence: [Int]
+    /// Each clip's disagreement score (see `disagreements`), as of the last
+    /// change of order (and of every prediction while the order is disagreement).
+    public private(set) var disagreement: [Double]
     /// Position in `sequence`.
     public private(set) var position = 0
     public private(set) var frame = 0
@@ -51,13 +54,19 @@ public struct ViewerState: Sendable, Equatable {
         self.clips = clips
         self.order = order
         self.paused = paused
-        sequence = Self.sequence(clips, order)
+        disagreement = Self.disagreements(clips)
+        sequence = Self.sequence(clips, order, disagreement: disagreement)
     }
 
     /// The clip shown (an index into `clips`).
     public var clip: Int { sequence[position] }
     /// The playback speed, a multiple of real time.
     public var speed: Double { Self.speeds[speedIndex] }
+    /// The order after this one (file, rating, disagreement, file, ...).
+    public var nextOrder: Order {
+        let orders = Order.allCases
+        return orders[(orders.firstIndex(of: order)! + 1) % orders.count]
+    }
 
     /// Applies a command; `.screenshot` and `.quit` change nothing here.
     public mutating func apply(_ command: Command) {
@@ -69,9 +78,7 @@ public struct ViewerState: Sendable, Equatable {
         case .stepBackward: paused = true; frame = (frame + clips[clip].frameCount - 1) % clips[clip].frameCount
         case .faster: speedIndex = min(speedIndex + 1, Self.speeds.count - 1)
         case .slower: speedIndex = max(speedIndex - 1, 0)
-        case .cycleOrder:
-            let orders = Order.allCases
-            setOrder(orders[(orders.firstIndex(of: order)! + 1) % orders.count])
+        case .cycleOrder: setOrder(nextOrder)
         case .toggleHelp: showsHelp.toggle()
         case .screenshot, .quit: break
         }
@@ -80,7 +87,8 @@ public struct ViewerState: Sendable, Equatable {
     /// Visits clips in `order`, starting from its first clip.
     public mutating func setOrder(_ order: Order) {
         self.order = order
-        sequence = Self.sequence(clips, order)
+        disagreement = Self.disagreements(clips)
+        sequence = Self.sequence(clips, order, disagreement: disagreement)
         show(position: 0)
     }
 
@@ -89,8 +97,9 @@ public struct ViewerState: Sendable, Equatable {
     public mutating func setPredictedReturn(_ value: Double, of index: Int) {
         clips[index].predictedReturn = value
         if order == .disagreement {
+            disagreement = Self.disagreements(clips)
             let shown = clip
-            sequence = Self.sequence(clips, order)
+            sequence = Self.sequence(clips, order, disagreement: disagreement)
             position = sequence.firstIndex(of: shown)!
         }
     }
@@ -111,7 +120,7 @@ public struct ViewerState: Sendable, Equatable {
         framePhase = 0
     }
 
-    private static func sequence(_ clips: [ClipFacts], _ order: Order) -> [Int] {
+    private static func sequence(_ clips: [ClipFacts], _ order: Order, disagreement score: [Double]) -> [Int] {
         switch order {
         case .file:
             return Array(clips.indices)
@@ -123,7 +132,6 @@ public struct ViewerState: Sendable, Equatable {
                 return a < b
             }
         case .disagreement:
-            let score = disagreements(clips)
             return clips.indices.sorted { a, b in score[a] != score[b] ? score[a] > score[b] : a < b }
         }
     }
