@@ -52,9 +52,7 @@ public struct FeedbackRound {
                 rated.append(RatedSegment(segment: segment, rating: rating))
             }
         }
-        if config.heldOutPerRound > 0 {
-            heldOut += try store.sampleSegments(count: config.heldOutPerRound, random: &random)
-        }
+        try drawHeldOut(from: store, into: &heldOut, random: &random)
         return rated
     }
 
@@ -64,10 +62,15 @@ public struct FeedbackRound {
     public func useStored(_ stored: [RatedSegment], store: EpisodeStore, labels: inout LabelBuffer, heldOut: inout [Segment],
                           random: inout SeededRandom) throws -> [RatedSegment] {
         try labels.append(contentsOf: stored)
+        try drawHeldOut(from: store, into: &heldOut, random: &random)
+        return stored
+    }
+
+    /// Adds the round's held-out segments (for the reports' correlations) from the episodes so far.
+    private func drawHeldOut(from store: EpisodeStore, into heldOut: inout [Segment], random: inout SeededRandom) throws {
         if config.heldOutPerRound > 0 {
             heldOut += try store.sampleSegments(count: config.heldOutPerRound, random: &random)
         }
-        return stored
     }
 
     /// The second half of round `index`: retrains the reward model on every

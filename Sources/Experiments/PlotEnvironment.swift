@@ -83,39 +83,12 @@ public struct PlotEnvironment: Sendable {
     }
 
     func run(_ arguments: [String], capture: Bool) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["MPLBACKEND"] = "Agg"
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe(), err = Pipe()
-        if capture {
-            process.standardOutput = out
-            process.standardError = err
-        }
-        do { try process.run() } catch {
+        do { return try ExternalProgram.run([python] + arguments, environment: environment, capture: capture) } catch {
             throw PlotEnvironmentError("cannot run \(python): \(error.localizedDescription); run `make plot-deps`")
         }
-        var output = Data(), errorOutput = Data()
-        if capture {
-            // Read stderr on another thread so neither pipe can fill up and block the child.
-            let group = DispatchGroup()
-            let box = DataBox()
-            DispatchQueue.global().async(group: group) { box.data = err.fileHandleForReading.readDataToEndOfFile() }
-            output = out.fileHandleForReading.readDataToEndOfFile()
-            group.wait()
-            errorOutput = box.data
-        }
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errorOutput, as: UTF8.self))
     }
-}
-
-/// Bytes filled in by one thread and read by another after it has finished.
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
 }
 
 /// Why the plotting environment cannot be used, with what to do about it.

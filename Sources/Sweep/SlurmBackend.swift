@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 
 /// What a Slurm job array asks of the cluster, besides its runs.
@@ -102,7 +103,7 @@ public struct SlurmBackend: Sendable {
     /// - Returns: the job id.
     /// - Throws: `SweepError` when sbatch is missing or refuses (its message, one line).
     public func submit(_ runs: [SweepRun]) throws -> Submission {
-        guard let sbatch = Self.findProgram("sbatch") else {
+        guard let sbatch = ExternalProgram.find("sbatch") else {
             throw SweepError("sbatch was not found on PATH: run on a Slurm login node (or install Slurm's client), or use --backend local")
         }
         try FileManager.default.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
@@ -114,7 +115,7 @@ public struct SlurmBackend: Sendable {
         let stem = folder + "/submit-\(number)"
         try SweepFiles.write(Data(runs.map(\.folder).joined(separator: "\n").appending("\n").utf8), to: stem + ".runs")
         try SweepFiles.write(Data(script(for: runs, listPath: stem + ".runs").utf8), to: stem + ".sbatch")
-        let result = try Self.run([sbatch, "--parsable", stem + ".sbatch"])
+        let result = try ExternalProgram.run([sbatch, "--parsable", stem + ".sbatch"])
         guard result.status == 0 else {
             let message = result.error.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }.joined(separator: "; ")
@@ -138,9 +139,9 @@ public struct SlurmBackend: Sendable {
     /// when squeue is missing or knows none of the jobs.
     public func queuedRuns() -> [String: String] {
         let submissions = submissions()
-        guard !submissions.isEmpty, let squeue = Self.findProgram("squeue") else { return [:] }
+        guard !submissions.isEmpty, let squeue = ExternalProgram.find("squeue") else { return [:] }
         let jobs = submissions.map(\.job).joined(separator: ",")
-        guard let result = try? Self.run([squeue, "-h", "-r", "-j", jobs, "-o", "%i %T"]), result.status == 0 else { return [:] }
+        guard let result = try? ExternalProgram.run([squeue, "-h", "-r", "-j", jobs, "-o", "%i %T"]), result.status == 0 else { return [:] }
         let byJob = Dictionary(submissions.map { ($0.job, $0.runs) }) { _, newer in newer }
         var states: [String: String] = [:]
         for line in result.output.split(separator: "\n") {
@@ -158,7 +159,7 @@ public struct SlurmBackend: Sendable {
         let submissions = submissions()
         guard !submissions.isEmpty else { return [] }
         var lines = ["Slurm: \(submissions.count) submission\(submissions.count == 1 ? "" : "s") (jobs \(submissions.map(\.job).joined(separator: ", ")))"]
-        guard Self.findProgram("squeue") != nil else { return lines + ["  squeue not found on PATH: queued runs unknown"] }
+        guard ExternalProgram.find("squeue") != nil else { return lines + ["  squeue not found on PATH: queued runs unknown"] }
         let queued = queuedRuns()
         let byState = Dictionary(grouping: queued.keys.sorted()) { queued[$0]! }
         if byState.isEmpty { lines.append("  none queued or running in Slurm") }
@@ -173,26 +174,5 @@ public struct SlurmBackend: Sendable {
     static func quoted(_ text: String) -> String {
         text.allSatisfy({ $0.isLetter || $0.isNumber || "/._-=+:,@".contains($0) }) ? text
             : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-
-    /// The path of `name` on PATH, if it is there.
-    static func findProgram(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    static func run(_ command: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
     }
 }

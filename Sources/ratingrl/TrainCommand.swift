@@ -180,11 +180,9 @@ struct TrainCommand: ParsableCommand {
     static func storedRatings(_ config: TrainingConfig, models: ModelDirectory) throws -> [RatedSegment]? {
         guard config.method != "ppo", config.feedback?.waitForRatings != true, let path = config.feedback?.ratingsDatabase else { return nil }
         do {
-            let (task, classes) = try RatingDatabase.describe(path: path)
-            guard task == config.task, classes == config.feedback?.classes else {
-                throw RatingStoreError("\(path) holds ratings of \(task) with \(classes) classes; the run trains \(config.task) with \(config.feedback?.classes ?? 0)")
-            }
-            let database = try RatingDatabase(path: path, task: task, classCount: classes)
+            guard FileManager.default.fileExists(atPath: path) else { throw RatingStoreError("\(path) does not exist") }
+            // Refuses a database of another task or class count.
+            let database = try RatingDatabase(path: path, task: config.task, classCount: config.feedback?.classes ?? 0)
             let rated = try database.ratedSegments(in: try Suite.make(config.task, models: models))
             printError("learning from \(rated.count) ratings in \(path)")
             return rated
