@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "GradientCheck", path: "Tests/GradientCheck"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "PPO", "Control", "RewardLearning", "NeuralNet"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "PPO", "Control", "RewardLearning", "NeuralNet", "Ratings"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Experiments"]),
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),

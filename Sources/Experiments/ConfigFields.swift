@@ -15,7 +15,7 @@ public enum ConfigFields {
         ("roundInterval", ["feedback", "schedule", "interval"]), ("firstRound", ["feedback", "schedule", "firstRound"]),
         ("rewardEpochs", ["feedback", "training", "epochs"]), ("stopAccuracy", ["feedback", "training", "stopAccuracy"]),
         ("query", ["feedback", "querySelection"]), ("unsupervisedSteps", ["feedback", "unsupervisedSteps"]),
-        ("ratingsDb", ["feedback", "ratingsDatabase"]),
+        ("ratingsDb", ["feedback", "ratingsDatabase"]), ("feedbackPreset", ["feedback", "preset"]),
     ]
 
     /// The path a shorthand stands for, or nil.
@@ -31,6 +31,7 @@ public enum ConfigFields {
         feedback.noise.boltzmannBeta = 1
         feedback.ratingsDatabase = "ratings.db"  // optional: set here so that the schema has them
         feedback.waitForRatings = true
+        feedback.preset = FeedbackPreset.names[0]
         let config = TrainingConfig(task: "cartpole-balance", method: "ours", totalSteps: 1, seed: 0, preset: "quick",
                                     ppo: .quick, feedback: feedback)
         // Encoding these plain values cannot fail.

@@ -11,7 +11,8 @@ import RewardLearning
 /// subset of them (shorthands such as `steps`, `classes` or `alpha` are
 /// accepted at the top level; see `ConfigFields`). Later layers override
 /// earlier ones field by field. Resolution order:
-/// defaults of (preset, task, method) ← first layer ← … ← last layer.
+/// defaults of (preset, task, method) ← the named feedback preset, if a layer
+/// names one ← first layer ← … ← last layer.
 public struct ConfigOverrides: Sendable {
     /// The layers, lowest first, each with a name for messages.
     public private(set) var layers: [(name: String, tree: ConfigValue)] = []
@@ -74,7 +75,11 @@ public struct ConfigOverrides: Sendable {
         let defaults = TrainingConfig(task: task, method: method, totalSteps: 1, seed: 0, preset: preset, ppo: ppo,
                                       workers: defaultWorkers,
                                       feedback: loss.map { FeedbackConfig(task: task, loss: $0) })
-        let tree = try ConfigValue(encoding: defaults).merging(merged, replacing: ConfigFields.replacedWhole)
+        var tree = try ConfigValue(encoding: defaults)
+        if let preset = try feedbackPreset(in: merged) {
+            tree = tree.merging(.object(["feedback": preset]), replacing: ConfigFields.replacedWhole)
+        }
+        tree = tree.merging(merged, replacing: ConfigFields.replacedWhole)
         var config: TrainingConfig
         do { config = try tree.decode(TrainingConfig.self) } catch let error as DecodingError {
             if let path = Self.fractionalWholeNumber(in: tree) {
@@ -99,6 +104,20 @@ public struct ConfigOverrides: Sendable {
         let problems = config.problems
         guard problems.isEmpty else { throw ConfigError("invalid configuration: " + problems.joined(separator: "; ")) }
         return config
+    }
+
+    /// The fields of the feedback preset `merged` names, if any; throws for an unknown name.
+    func feedbackPreset(in merged: ConfigValue) throws -> ConfigValue? {
+        let path = ["feedback", "preset"]
+        switch merged.value(at: path) {
+        case nil: return nil
+        case .string(let name)?:
+            guard let fields = FeedbackPreset.fields(name) else {
+                throw ConfigError("unknown feedback preset '\(name)'; valid: \(FeedbackPreset.names.joined(separator: ", "))")
+            }
+            return fields
+        case let other?: throw ConfigError("\(ConfigFields.dotted(path)) must be text, got \(other)")
+        }
     }
 
     /// The field holding a fraction where a whole number is expected, found by

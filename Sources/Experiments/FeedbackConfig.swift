@@ -32,6 +32,8 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
     /// With a ratings database: learn online, each round's chosen segments
     /// going to the database and the run waiting until people have rated them.
     public var waitForRatings: Bool?
+    /// The `FeedbackPreset` these settings started from, if any; informational once resolved.
+    public var preset: String?
 
     public init(task: String, loss: RewardLoss, classes: Int = 4) {
         self.classes = classes
@@ -50,7 +52,7 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case classes, maxReturn, segmentLength, noise, querySelection, schedule, heldOutPerRound, episodeCapacity
-        case rewardModel, training, unsupervisedSteps, stateEntropyK, ratingsDatabase, waitForRatings
+        case rewardModel, training, unsupervisedSteps, stateEntropyK, ratingsDatabase, waitForRatings, preset
     }
 
     /// Reads a configuration; pre-training fields missing from older run
@@ -71,6 +73,7 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
         stateEntropyK = try c.decodeIfPresent(Int.self, forKey: .stateEntropyK) ?? 5
         ratingsDatabase = try c.decodeIfPresent(String.self, forKey: .ratingsDatabase)
         waitForRatings = try c.decodeIfPresent(Bool.self, forKey: .waitForRatings)
+        preset = try c.decodeIfPresent(String.self, forKey: .preset)
     }
 
     /// Problems with the configuration, each a sentence; empty when valid.

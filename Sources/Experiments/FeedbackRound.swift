@@ -40,7 +40,9 @@ public struct FeedbackRound {
                      random: inout SeededRandom,
                      people: ((_ segments: [Segment]) throws -> [Int?])? = nil) throws -> [RatedSegment] {
         let features = Self.features(normalizer: normalizer)
-        let queries = try config.querySelection.select(count: ratings, from: store, random: &random) { candidates in
+        // The first round draws uniformly, as RbRL does: an untrained ensemble's disagreement is noise.
+        let selection = index == 0 ? QuerySelection.uniform : config.querySelection
+        let queries = try selection.select(count: ratings, from: store, random: &random) { candidates in
             try ensemble.returnStandardDeviations(of: candidates, features: features)
         }
         var rated: [RatedSegment] = []

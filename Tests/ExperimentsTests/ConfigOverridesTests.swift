@@ -1,5 +1,6 @@
 import Experiments
 import PPO
+import Ratings
 import XCTest
 
 /// Configuration files and command-line fields resolving into a TrainingConfig.
@@ -41,6 +42,29 @@ final class ConfigOverridesTests: XCTestCase {
         XCTAssertEqual(config.workers, 3)
         XCTAssertEqual(config.evaluationInterval, 10_000, "a tenth of the run")
         XCTAssertEqual(config.checkpointInterval, 10_000)
+    }
+
+    /// A feedback preset sits on the method's defaults; fields any layer sets
+    /// override it, in whichever layer the preset was named.
+    func testFeedbackPresetSitsUnderEveryLayer() throws {
+        let config = try resolve([("f.yaml", "task: walker-walk\nmethod: rbrl\nsteps: 4000000\nratings: 800"),
+                                  ("options", #"{"feedbackPreset": "rbrl-walker"}"#)])
+        let feedback = try XCTUnwrap(config.feedback)
+        XCTAssertEqual(feedback.preset, "rbrl-walker")
+        XCTAssertEqual(feedback.schedule, FeedbackSchedule(total: 800, perRound: 100, interval: 32_000, firstRound: 32_000),
+                       "the file's ratings count wins over the preset named later")
+        XCTAssertEqual(feedback.querySelection, .disagreement(candidateFactor: 10))
+        XCTAssertEqual(feedback.unsupervisedSteps, 32_000)
+        XCTAssertEqual(feedback.training.stopAccuracy, 0.97, "fields the preset leaves alone keep the defaults")
+        let plain = try resolve([("f.yaml", "task: walker-walk\nmethod: rbrl\nsteps: 4000000")])
+        XCTAssertNil(plain.feedback?.preset)
+        XCTAssertEqual(plain.feedback?.schedule.total, 2000)
+        XCTAssertEqual(try resolve([("f.json", try String(decoding: ConfigValue(encoding: config).prettyJSON(), as: UTF8.self))]),
+                       config, "a resolved config with a preset reads back unchanged")
+        assertRejected([("f.yaml", "task: walker-walk\nmethod: ours\nsteps: 1\nfeedbackPreset: rbrl")],
+                       saying: ["unknown feedback preset 'rbrl'", "valid: rbrl-walker"])
+        assertRejected([("f.yaml", "task: walker-walk\nmethod: ppo\nsteps: 1\nfeedbackPreset: rbrl-walker")],
+                       saying: ["apply only to methods that learn from ratings"])
     }
 
     func testPaperPresetForQuadrupedAndShorthands() throws {

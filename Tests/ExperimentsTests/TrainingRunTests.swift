@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import NeuralNet
 import PPO
+import Ratings
 import RewardLearning
 import XCTest
 
@@ -174,6 +175,40 @@ final class RatingRunTests: XCTestCase {
         XCTAssertEqual(outputs[0].split(separator: "\n").count, 2, "two rounds, the first postponed to 4096 steps")
         try checkRatedSegmentsReplay(folder: lastFolder!, count: 40)
         XCTAssert(outputs[0].hasPrefix(#"{"env_steps":4096"#), outputs[0])
+    }
+
+    /// Disagreement queries start with the second round: the first round draws
+    /// uniformly (the ensemble has not been trained), so its ratings equal a
+    /// uniform run's, and the second round's differ.
+    func testDisagreementStartsAfterTheFirstRound() throws {
+        var ppo = PPOConfig.quick
+        ppo.environments = 4
+        ppo.stepsPerRollout = 256
+        ppo.epochs = 1
+        ppo.hiddenSizes = [16]
+        var config = ratingConfig(method: .rbrl, steps: 6 * 1024, seed: 5, ppo: ppo)
+        config.feedback!.schedule = FeedbackSchedule(total: 40, perRound: 20, interval: 1024, firstRound: 4096)
+        config.feedback!.rewardModel.hiddenSizes = [8]
+        config.feedback!.training.epochs = 2
+        config.evaluationEpisodes = 1
+        /// Each rated segment as "episode:start step" (short failure messages).
+        func windows(_ lines: ArraySlice<Substring>) -> [String] {
+            lines.map { line in
+                let fields = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return "\(fields?["episode"] ?? "?"):\(fields?["start_step"] ?? "?")"
+            }
+        }
+        var rounds: [[[String]]] = []
+        for query in [QuerySelection.uniform, .disagreement(candidateFactor: 10)] {
+            config.feedback!.querySelection = query
+            let folder = temporaryFolder()
+            _ = try TrainingRun.run(config, models: models(), directory: RunDirectory(path: folder, overwrite: false))
+            let lines = try String(contentsOfFile: folder + "/ratings.jsonl", encoding: .utf8).split(separator: "\n")
+            XCTAssertEqual(lines.count, 40)
+            rounds.append([windows(lines.prefix(20)), windows(lines.dropFirst(20))])
+        }
+        XCTAssertEqual(rounds[0][0], rounds[1][0], "first round: uniform either way")
+        XCTAssertNotEqual(rounds[0][1], rounds[1][1], "second round: chosen by disagreement")
     }
 
     /// Every rating is logged with the segment's start state and actions, and
