@@ -22,6 +22,7 @@ data is skipped with a note on standard output.
 
 import argparse
 import math
+import re
 import textwrap
 import sys
 import warnings
@@ -121,7 +122,11 @@ class Styles:
 
     def label(self, method, variant):
         text = LABELS.get(method, method)
-        return f"{text} ({variant})" if len(self.variants.get(method, [])) > 1 and variant else text
+        if len(self.variants.get(method, [])) <= 1 or not variant:
+            return text
+        # "feedback.training.stopRule=accuracy" reads as "stopRule=accuracy".
+        short = re.sub(r"[A-Za-z0-9_.]*[.]([A-Za-z0-9_]+)=", r"\1=", variant)
+        return f"{text} ({short})"
 
 
 def steps_text(value, _position=None):
@@ -216,33 +221,43 @@ def seeds_text(frame, keys=("task", CLASSES, "method", "variant")):
 LINE = 0.16  # inches per line of legend or caption text
 
 
-def legend_rows(labels):
-    return math.ceil(len(labels) / 3) if labels else 0
+def legend_columns(labels, width):
+    """Up to three columns, fewer when the longest label would not fit the
+    figure's width (about 17 characters of 7 pt text per inch, plus the line sample)."""
+    longest = max((len(label) for label in labels), default=1) + 6
+    return max(1, min(3, len(labels), int(width * 17 / longest)))
+
+
+def legend_rows(labels, width=None):
+    """Rows of the legend; without a width, as if three columns fit."""
+    if not labels:
+        return 0
+    return math.ceil(len(labels) / (legend_columns(labels, width) if width else 3))
 
 
 def save(figure, out, name, legend=None, caption=None):
     """Lays out the panels above a shared legend ((rank, method, variant) →
-    (label, handle)) and a
-    caption line, then writes name.svg and name.png."""
-    height = figure.get_figheight()
+    (label, handle)) and a caption, then writes name.svg and name.png. The
+    figure grows when the caption wraps or long labels need more legend rows
+    than the three-column legend it was sized for."""
+    width = figure.get_figwidth()
+    entries = [legend[key] for key in sorted(legend)] if legend else []  # methods in their fixed order
+    labels = [label for label, _ in entries]
+    rows = legend_rows(labels, width)
+    # Wrapped to the figure's width (about 17 characters of 7 pt text per inch).
+    lines = textwrap.wrap(caption, width=max(20, int(width * 17))) if caption else []
+    height = figure.get_figheight() + LINE * (rows - legend_rows(labels) + max(0, len(lines) - 1))
+    figure.set_figheight(height)
     bottom = 0.04
-    if caption:
-        # Wrapped to the figure's width (about 17 characters of 7 pt text per inch),
-        # so a one-panel figure does not cut it off; the figure grows by the extra lines.
-        lines = textwrap.wrap(caption, width=max(20, int(figure.get_figwidth() * 17)))
-        if len(lines) > 1:
-            height += LINE * (len(lines) - 1)
-            figure.set_figheight(height)
+    if lines:
         figure.text(0.5, bottom / height, "\n".join(lines), ha="center", va="bottom", fontsize=7, color="0.3",
                     linespacing=1.3)
         bottom += LINE * len(lines) + 0.02
-    if legend:
-        # Methods in their fixed order, whichever panel showed them first.
-        entries = [legend[key] for key in sorted(legend)]
-        labels = [label for label, _ in entries]
-        figure.legend([handle for _, handle in entries], labels, loc="lower center", ncol=min(len(labels), 3),
-                      frameon=False, bbox_to_anchor=(0.5, bottom / height), borderaxespad=0)
-        bottom += LINE * legend_rows(labels) + 0.06
+    if entries:
+        figure.legend([handle for _, handle in entries], labels, loc="lower center",
+                      ncol=legend_columns(labels, width), frameon=False,
+                      bbox_to_anchor=(0.5, bottom / height), borderaxespad=0)
+        bottom += LINE * rows + 0.06
     figure.tight_layout(rect=(0, bottom / height if bottom > 0.04 else 0, 1, 1))
     for suffix in ("svg", "png"):
         figure.savefig(out / f"{name}.{suffix}")
@@ -306,7 +321,10 @@ def final_return_bars(runs, out, styles):
             axis.scatter(position + np.asarray(jitter), values, s=6, color="white", edgecolors="black",
                          linewidths=0.5, zorder=3)
         axis.set_xticks(range(len(keys)))
-        axis.set_xticklabels([styles.label(m, v).replace(" (true reward)", "\n(true reward)") for m, v in keys],
+        # Each label wrapped to its bar's share of the panel (about 15 characters of tick text per inch).
+        share = max(8, int(PANEL_WIDTH * 15 / max(1, len(keys))))
+        axis.set_xticklabels(["\n".join(textwrap.wrap(styles.label(m, v).replace("=", "= "), width=share,
+                                                     break_long_words=False)).replace("= ", "=") for m, v in keys],
                              rotation=0 if len(keys) <= 4 else 30, ha="center" if len(keys) <= 4 else "right")
         axis.set_title(panel_title(task, classes))
         axis.set_ylabel("final true return")
@@ -410,10 +428,13 @@ def aggregate(runs, out, reps, styles):
     if not sections:
         note("skipped aggregate_iqm")
         return
-    heights = []
+    heights, labels = [], []
     for _, (_, _, iqm, improvement, _) in sections:
-        heights += [0.75 + 0.22 * len(iqm), 0.75 + 0.22 * len(improvement) if improvement else 0.3]
-    figure, axes = plt.subplots(len(heights), 1, figsize=(PANEL_WIDTH, sum(heights) + 0.2),
+        heights += [1.0 + 0.22 * len(iqm), 0.9 + 0.22 * len(improvement) if improvement else 0.3]
+        labels += [entry[0] for entry in iqm + improvement]
+    # Row labels sit left of the panels: widen the figure for long ones (about 15 characters per inch).
+    width = PANEL_WIDTH + max(0, max(len(label) for label in labels) - 20) / 15
+    figure, axes = plt.subplots(len(heights), 1, figsize=(width, sum(heights) + 0.2),
                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
     axes = axes[:, 0]
     for index, (classes, (tasks, runs_per_task, iqm, improvement, missing)) in enumerate(sections):
