@@ -107,6 +107,23 @@ final class SweepGridTests: XCTestCase {
         XCTAssert(RunPlanNotes(ours.config).warnings.isEmpty, "the smoke runs get ratings: \(RunPlanNotes(ours.config))")
     }
 
+    /// The README's result grids (grids/*.yaml) stay valid and make the runs they describe.
+    func testResultGridsInTheRepository() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("grids")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+        XCTAssertGreaterThanOrEqual(names.count, 3)
+        var runs: [String: [SweepRun]] = [:]
+        for name in names { runs[name] = try SweepGrid(path: folder.appendingPathComponent(name).path).runs() }
+        XCTAssertEqual(runs["six-tasks-n4.yaml"]?.count, 6 * 3 * 3)
+        let walker = try XCTUnwrap(runs["walker-paper.yaml"])
+        XCTAssertEqual(walker.count, 9)
+        let rbrl = try XCTUnwrap(walker.first { $0.config.method == "rbrl" }?.config.feedback)
+        XCTAssertEqual(rbrl.preset, "rbrl-walker")
+        XCTAssertEqual(rbrl.schedule.total, 1000)
+        XCTAssertEqual(walker.first { $0.config.method == "ppo" }?.config.ppo.environments, 32, "the paper preset")
+    }
+
     func testBadGridsAreRejectedNamingTheProblem() {
         assertRejected("tasks: [walker-walk]\nsteps: 10\nfeedback: {trainng: {epochs: [1, 2]}}",
                        saying: ["unknown field 'feedback.trainng'", "training"])
