@@ -122,6 +122,23 @@ final class RatingRunTests: XCTestCase {
                               feedback: feedback)
     }
 
+    /// A rating run of a few thousand steps: 4 environments, tiny networks,
+    /// one evaluation episode and the given schedule.
+    func tinyRatingConfig(method: RewardLoss, steps: Int, seed: UInt64, schedule: FeedbackSchedule,
+                          rewardEpochs: Int) -> TrainingConfig {
+        var ppo = PPOConfig.quick
+        ppo.environments = 4
+        ppo.stepsPerRollout = 256
+        ppo.epochs = 1
+        ppo.hiddenSizes = [16]
+        var config = ratingConfig(method: method, steps: steps, seed: seed, ppo: ppo)
+        config.feedback!.schedule = schedule
+        config.feedback!.rewardModel.hiddenSizes = [8]
+        config.feedback!.training.epochs = rewardEpochs
+        config.evaluationEpisodes = 1
+        return config
+    }
+
     /// The whole loop (episodes → segments → synthetic ratings → reward model →
     /// PPO on the learned reward) learns cartpole-balance without its reward,
     /// and the learned segment returns rank held-out segments like the true ones.
@@ -148,19 +165,12 @@ final class RatingRunTests: XCTestCase {
 
     /// Rating-based runs are as reproducible as PPO runs.
     func testRatingRunIsDeterministic() throws {
-        var ppo = PPOConfig.quick
-        ppo.environments = 4
-        ppo.stepsPerRollout = 256
-        ppo.epochs = 1
-        ppo.hiddenSizes = [16]
-        var config = ratingConfig(method: .ours, steps: 6 * 1024, seed: 3, ppo: ppo)
         // The first round is due after one rollout but waits for the first
         // complete episodes (1000 steps per environment, 4096 in all).
-        config.feedback!.schedule = FeedbackSchedule(total: 40, perRound: 20, interval: 1024, firstRound: 1024)
-        config.feedback!.rewardModel.hiddenSizes = [8]
-        config.feedback!.training.epochs = 3
+        var config = tinyRatingConfig(method: .ours, steps: 6 * 1024, seed: 3,
+                                      schedule: FeedbackSchedule(total: 40, perRound: 20, interval: 1024, firstRound: 1024),
+                                      rewardEpochs: 3)
         config.feedback!.episodeCapacity = 10
-        config.evaluationEpisodes = 1
         var outputs: [String] = []
         var lastFolder: String?
         for _ in 0..<2 {
@@ -181,16 +191,9 @@ final class RatingRunTests: XCTestCase {
     /// uniformly (the ensemble has not been trained), so its ratings equal a
     /// uniform run's, and the second round's differ.
     func testDisagreementStartsAfterTheFirstRound() throws {
-        var ppo = PPOConfig.quick
-        ppo.environments = 4
-        ppo.stepsPerRollout = 256
-        ppo.epochs = 1
-        ppo.hiddenSizes = [16]
-        var config = ratingConfig(method: .rbrl, steps: 6 * 1024, seed: 5, ppo: ppo)
-        config.feedback!.schedule = FeedbackSchedule(total: 40, perRound: 20, interval: 1024, firstRound: 4096)
-        config.feedback!.rewardModel.hiddenSizes = [8]
-        config.feedback!.training.epochs = 2
-        config.evaluationEpisodes = 1
+        var config = tinyRatingConfig(method: .rbrl, steps: 6 * 1024, seed: 5,
+                                      schedule: FeedbackSchedule(total: 40, perRound: 20, interval: 1024, firstRound: 4096),
+                                      rewardEpochs: 2)
         /// Each rated segment as "episode:start step" (short failure messages).
         func windows(_ lines: ArraySlice<Substring>) -> [String] {
             lines.map { line in
@@ -235,16 +238,9 @@ final class RatingRunTests: XCTestCase {
     /// Pre-training on the state-entropy bonus runs before the learned reward
     /// takes over, and changes the run (it is not silently ignored).
     func testUnsupervisedPretrainingRuns() throws {
-        var ppo = PPOConfig.quick
-        ppo.environments = 4
-        ppo.stepsPerRollout = 256
-        ppo.epochs = 1
-        ppo.hiddenSizes = [16]
-        var config = ratingConfig(method: .ours, steps: 5 * 1024, seed: 3, ppo: ppo)
-        config.feedback!.schedule = FeedbackSchedule(total: 20, perRound: 20, interval: 1024, firstRound: 4096)
-        config.feedback!.rewardModel.hiddenSizes = [8]
-        config.feedback!.training.epochs = 2
-        config.evaluationEpisodes = 1
+        var config = tinyRatingConfig(method: .ours, steps: 5 * 1024, seed: 3,
+                                      schedule: FeedbackSchedule(total: 20, perRound: 20, interval: 1024, firstRound: 4096),
+                                      rewardEpochs: 2)
         let plain = temporaryFolder(), pretrained = temporaryFolder()
         _ = try TrainingRun.run(config, models: models(), directory: RunDirectory(path: plain, overwrite: false))
         config.feedback!.unsupervisedSteps = 2048
