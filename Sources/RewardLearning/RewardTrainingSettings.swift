@@ -11,6 +11,10 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
         /// early (every segment is trivially "right", and nothing certifies
         /// that the model has learned anything).
         case balancedAccuracy = "balanced-accuracy"
+        /// As `balancedAccuracy`, except that a buffer whose ratings are all
+        /// one class stops after `minimumEpochs`: there is nothing to tell
+        /// apart, and more epochs only pull every predicted return together.
+        case balancedAccuracyOrOneClass = "balanced-accuracy-or-one-class"
     }
 
     /// Most passes over the label buffer (100).
@@ -61,6 +65,7 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
         switch stopRule {
         case .accuracy: return accuracy > stopAccuracy
         case .balancedAccuracy: return classesPresent >= 2 && balancedAccuracy > stopAccuracy
+        case .balancedAccuracyOrOneClass: return classesPresent < 2 || balancedAccuracy > stopAccuracy
         }
     }
 

@@ -37,7 +37,7 @@ struct FeedbackOptions: ParsableArguments {
                                discussion: "With a skewed rating histogram (e.g. nearly all class 0 early in walker-walk) plain accuracy passes 0.97 after one epoch."))
     var stopAccuracy: Double?
 
-    @Option(help: "What the early stop reads: accuracy (default, RbRL's) or balanced-accuracy (mean recall over the classes present; never stops while one class is present).")
+    @Option(help: "What the early stop reads: accuracy (default, RbRL's), balanced-accuracy (mean recall over the classes present; never stops while one class is present) or balanced-accuracy-or-one-class (the same, but one class present stops after --min-reward-epochs).")
     var stopRule: String?
 
     @Option(parsing: .unconditional, help: "Reward-model epochs per round before the early stop may fire (default 1).")

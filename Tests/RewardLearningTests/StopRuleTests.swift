@@ -42,6 +42,30 @@ final class StopRuleTests: XCTestCase {
                       "RbRL's rule stops on a single class")
     }
 
+    /// The "or one class" rule stops a single-class buffer after the minimum
+    /// epochs (measured through training), and reads balanced accuracy otherwise.
+    func testTheOneClassRuleStopsASingleClassAfterTheMinimumEpochs() throws {
+        let rule = RewardTrainingSettings(stopRule: .balancedAccuracyOrOneClass, minimumEpochs: 2)
+        XCTAssertFalse(rule.stops(afterEpochs: 1, accuracy: 1, balancedAccuracy: 1, classesPresent: 1))
+        XCTAssertTrue(rule.stops(afterEpochs: 2, accuracy: 1, balancedAccuracy: 1, classesPresent: 1))
+        XCTAssertFalse(rule.stops(afterEpochs: 2, accuracy: 0.99, balancedAccuracy: 0.6, classesPresent: 2))
+        XCTAssertTrue(rule.stops(afterEpochs: 2, accuracy: 0.99, balancedAccuracy: 0.98, classesPresent: 2))
+        let rated = try ratedToySegments(count: 200, classCount: 2, seed: 54)
+        var buffer = try LabelBuffer(classCount: 2)
+        for item in rated.items { try buffer.append(item.segment, rating: 0) }
+        for (stopRule, expected) in [(RewardTrainingSettings.StopRule.balancedAccuracyOrOneClass, 2), (.balancedAccuracy, 5)] {
+            var random = SeededRandom(seed: 55)
+            let ensemble = try RewardEnsemble(inputSize: ToyProblem.inputSize, configuration: smallConfiguration(.ours),
+                                              random: &random)
+            let report = try ensemble.train(on: buffer, features: ToyProblem.features, round: 0,
+                                            settings: RewardTrainingSettings(epochs: 5, stopRule: stopRule, minimumEpochs: 2),
+                                            random: &random)
+            XCTAssertEqual(report.epochs, expected, "\(stopRule), every rating class 0")
+        }
+        let balanced = try epochs(RewardTrainingSettings(epochs: 6, stopAccuracy: 0.85, stopRule: .balancedAccuracyOrOneClass))
+        XCTAssertEqual(balanced.epochs, 6, "two classes present: not fooled by the majority class")
+    }
+
     func testMinimumEpochsDelayTheStop() throws {
         let report = try epochs(RewardTrainingSettings(epochs: 6, stopAccuracy: 0.85, minimumEpochs: 3))
         XCTAssertEqual(report.epochs, 3)
