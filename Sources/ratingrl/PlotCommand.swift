@@ -26,6 +26,10 @@ struct PlotCommand: ParsableCommand {
         valueName: "path"))
     var python: String?
 
+    @Option(help: ArgumentHelp("A line printed under every figure, e.g. the commit and the command that made the runs.",
+                               valueName: "text"))
+    var stamp: String?
+
     func run() throws {
         let catalog: RunCatalog
         do { catalog = try RunCatalog(root: folder) } catch { throw CleanExit.failure(error) }
@@ -44,7 +48,7 @@ struct PlotCommand: ParsableCommand {
             environment = try PlotEnvironment.locate(explicit: python)
             try environment.checkModules()
         } catch { throw CleanExit.failure(error) }
-        let status = try environment.runScript(["--tables", out, "--out", out])
+        let status = try environment.runScript(["--tables", out, "--out", out] + (stamp.map { ["--stamp", $0] } ?? []))
         guard status == 0 else {
             throw ValidationFailure(message: "\(environment.script) failed (exit \(status)); its message is above")
         }

@@ -55,7 +55,7 @@ extension CommandLineTests {
         XCTAssertTrue(summaryLines[1].hasPrefix("cartpole-balance,ppo,2,"), summaryLines[1])
         XCTAssertTrue(summaryLines[2].hasPrefix("cartpole-balance,ours,2,"), summaryLines[2])
 
-        let outcome = try run(["plot", root, "--out", figures])
+        let outcome = try run(["plot", root, "--out", figures, "--stamp", "runs: commit abc1234, ratingrl sweep"])
         XCTAssertEqual(outcome.status, 0, outcome.error)
 
         let runs = try readCSV(figures + "/runs.csv")
@@ -101,6 +101,7 @@ extension CommandLineTests {
             let svg = try String(contentsOfFile: "\(figures)/\(name).svg", encoding: .utf8)
             XCTAssertTrue(svg.contains("<svg"), name)
             XCTAssertTrue(outcome.output.contains("wrote \(figures)/\(name).svg and .png"), outcome.output)
+            XCTAssertTrue(svg.contains("runs: commit abc1234, ratingrl sweep"), "\(name) carries the stamp")
         }
         XCTAssertTrue(svgText(figures + "/fig2_learning_curves.svg").contains("environment steps"))
         XCTAssertTrue(outcome.output.contains("no rbrl runs"), "the missing baseline is noted: \(outcome.output)")

@@ -27,6 +27,7 @@ import textwrap
 import sys
 import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 import matplotlib
 
@@ -235,17 +236,27 @@ def legend_rows(labels, width=None):
     return math.ceil(len(labels) / (legend_columns(labels, width) if width else 3))
 
 
+class Output(NamedTuple):
+    """Where figures go, and the line stamped under each (say, the commit
+    and command that made the runs), if any."""
+    folder: Path
+    stamp: str | None = None
+
+    def __truediv__(self, name):
+        return self.folder / name
+
+
 def save(figure, out, name, legend=None, caption=None):
     """Lays out the panels above a shared legend ((rank, method, variant) →
-    (label, handle)) and a caption, then writes name.svg and name.png. The
-    figure grows when the caption wraps or long labels need more legend rows
-    than the three-column legend it was sized for."""
+    (label, handle)), a caption and the output's stamp, then writes name.svg
+    and name.png. The figure grows when the caption wraps or long labels need
+    more legend rows than the three-column legend it was sized for."""
     width = figure.get_figwidth()
     entries = [legend[key] for key in sorted(legend)] if legend else []  # methods in their fixed order
     labels = [label for label, _ in entries]
     rows = legend_rows(labels, width)
     # Wrapped to the figure's width (about 17 characters of 7 pt text per inch).
-    lines = textwrap.wrap(caption, width=max(20, int(width * 17))) if caption else []
+    lines = [line for text in (caption, out.stamp) if text for line in textwrap.wrap(text, width=max(20, int(width * 17)))]
     height = figure.get_figheight() + LINE * (rows - legend_rows(labels) + max(0, len(lines) - 1))
     figure.set_figheight(height)
     bottom = 0.04
@@ -396,7 +407,10 @@ def aggregate_panels(rows, classes, reps, random, styles):
     baseline = [key for key in keys if key[0] == "rbrl"]
     rivals = [key for key in keys if key[0] not in ("ppo", "rbrl")]
     if baseline and rivals:
-        pairs = {f"{styles.label(*key)} > {styles.label(*baseline[0])}": (scores[key], scores[baseline[0]])
+        # Each rival against rbrl run the same way (same variant), if there is such an rbrl.
+        def against(key):
+            return next((b for b in baseline if b[1] == key[1]), baseline[0])
+        pairs = {f"{styles.label(*key)} > {styles.label(*against(key))}": (scores[key], scores[against(key)])
                  for key in rivals}
         point, interval = rly.get_interval_estimates(pairs, metrics.probability_of_improvement, reps=reps,
                                                      random_state=random)
@@ -515,17 +529,19 @@ def main():
     parser.add_argument("--tables", type=Path, required=True, help="folder with runs.csv and feedback.csv")
     parser.add_argument("--out", type=Path, required=True, help="folder for the figures")
     parser.add_argument("--reps", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    parser.add_argument("--stamp", help="a line printed under every figure, e.g. the commit and command behind the runs")
     arguments = parser.parse_args()
     for name in ("runs.csv", "feedback.csv"):
         if not (arguments.tables / name).is_file():
             sys.exit(f"plot.py: no {name} in {arguments.tables}; run `ratingrl plot ROOT --out DIR` to write it")
     arguments.out.mkdir(parents=True, exist_ok=True)
+    out = Output(arguments.out, arguments.stamp)
     runs, feedback = load(arguments.tables)
     styles = Styles(pd.concat([runs[["method", "variant"]], feedback[["method", "variant"]]]))
-    learning_curves(runs, arguments.out, styles)
-    final_return_bars(runs, arguments.out, styles)
-    aggregate(runs, arguments.out, arguments.reps, styles)
-    feedback_rounds(feedback, arguments.out, styles)
+    learning_curves(runs, out, styles)
+    final_return_bars(runs, out, styles)
+    aggregate(runs, out, arguments.reps, styles)
+    feedback_rounds(feedback, out, styles)
 
 
 if __name__ == "__main__":
