@@ -29,14 +29,16 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
     /// reproducible for a given value; different values differ only by Float
     /// rounding of the summed gradients.
     public var rowSplits: Int
-    /// The measure the early stop reads (RbRL: plain accuracy).
+    /// The measure the early stop reads: balanced accuracy by default (RbRL:
+    /// plain accuracy, which a skewed rating histogram fools; see the README's
+    /// stop-rule results).
     public var stopRule: StopRule
     /// Epochs trained before the early stop may fire (1: RbRL's rule).
     public var minimumEpochs: Int
 
-    /// Settings; the defaults are RbRL's (and 2 row splits).
+    /// Settings; the defaults are RbRL's except the stop rule (and 2 row splits).
     public init(epochs: Int = 100, batchSize: Int = 128, stopAccuracy: Double = 0.97, rowSplits: Int = 2,
-                stopRule: StopRule = .accuracy, minimumEpochs: Int = 1) {
+                stopRule: StopRule = .balancedAccuracy, minimumEpochs: Int = 1) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.stopAccuracy = stopAccuracy
@@ -48,7 +50,7 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey { case epochs, batchSize, stopAccuracy, rowSplits, stopRule, minimumEpochs }
 
     /// Reads settings; the stop rule and minimum epochs, absent from older run
-    /// folders, take RbRL's defaults.
+    /// folders, take the values those runs had (RbRL's).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(epochs: try c.decode(Int.self, forKey: .epochs), batchSize: try c.decode(Int.self, forKey: .batchSize),

@@ -33,11 +33,11 @@ struct FeedbackOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Reward-model training epochs per round, fewer if --stop-accuracy is reached (default 100).")
     var rewardEpochs: Int?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Stop a round's reward training after an epoch whose training accuracy exceeds this (default 0.97; 1: never stop early).",
-                               discussion: "With a skewed rating histogram (e.g. nearly all class 0 early in walker-walk) plain accuracy passes 0.97 after one epoch."))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop a round's reward training after an epoch whose training accuracy (as --stop-rule measures it) exceeds this (default 0.97; 1: never stop early).",
+                               discussion: "With a skewed rating histogram (e.g. nearly all class 0 early in walker-walk) plain accuracy passes 0.97 after one epoch; balanced accuracy does not."))
     var stopAccuracy: Double?
 
-    @Option(help: "What the early stop reads: accuracy (default, RbRL's), balanced-accuracy (mean recall over the classes present; never stops while one class is present) or balanced-accuracy-or-one-class (the same, but one class present stops after --min-reward-epochs).")
+    @Option(help: "What the early stop reads: balanced-accuracy (default: mean recall over the classes present; never stops while one class is present), accuracy (RbRL's) or balanced-accuracy-or-one-class (as balanced-accuracy, but one class present stops after --min-reward-epochs).")
     var stopRule: String?
 
     @Option(parsing: .unconditional, help: "Reward-model epochs per round before the early stop may fire (default 1).")

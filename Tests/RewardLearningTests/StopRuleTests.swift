@@ -24,7 +24,7 @@ final class StopRuleTests: XCTestCase {
     }
 
     func testBalancedAccuracyIsNotFooledByTheMajorityClass() throws {
-        let plain = try epochs(RewardTrainingSettings(epochs: 6, stopAccuracy: 0.85))
+        let plain = try epochs(RewardTrainingSettings(epochs: 6, stopAccuracy: 0.85, stopRule: .accuracy))
         XCTAssertEqual(plain.epochs, 1, "plain accuracy passes 0.85 at once by putting nearly everything in class 0")
         XCTAssertGreaterThan(plain.mean.accuracy, 0.85)
         let balanced = try epochs(RewardTrainingSettings(epochs: 6, stopAccuracy: 0.85, stopRule: .balancedAccuracy))
@@ -38,8 +38,10 @@ final class StopRuleTests: XCTestCase {
         let balanced = RewardTrainingSettings(stopRule: .balancedAccuracy)
         XCTAssertFalse(balanced.stops(afterEpochs: 1, accuracy: 1, balancedAccuracy: 1, classesPresent: 1))
         XCTAssertTrue(balanced.stops(afterEpochs: 1, accuracy: 1, balancedAccuracy: 0.98, classesPresent: 2))
-        XCTAssertTrue(RewardTrainingSettings().stops(afterEpochs: 1, accuracy: 1, balancedAccuracy: 1, classesPresent: 1),
+        XCTAssertTrue(RewardTrainingSettings(stopRule: .accuracy)
+                          .stops(afterEpochs: 1, accuracy: 1, balancedAccuracy: 1, classesPresent: 1),
                       "RbRL's rule stops on a single class")
+        XCTAssertEqual(RewardTrainingSettings().stopRule, .balancedAccuracy, "the default")
     }
 
     /// The "or one class" rule stops a single-class buffer after the minimum
@@ -67,7 +69,7 @@ final class StopRuleTests: XCTestCase {
     }
 
     func testMinimumEpochsDelayTheStop() throws {
-        let report = try epochs(RewardTrainingSettings(epochs: 6, stopAccuracy: 0.85, minimumEpochs: 3))
+        let report = try epochs(RewardTrainingSettings(epochs: 6, stopAccuracy: 0.85, stopRule: .accuracy, minimumEpochs: 3))
         XCTAssertEqual(report.epochs, 3)
         XCTAssertThrowsError(try RewardTrainingSettings(minimumEpochs: 0).validate())
     }
@@ -82,6 +84,6 @@ final class StopRuleTests: XCTestCase {
     func testOlderSettingsWithoutAStopRuleReadAsRbRLs() throws {
         let json = #"{"epochs": 100, "batchSize": 128, "stopAccuracy": 0.97, "rowSplits": 2}"#
         let settings = try JSONDecoder().decode(RewardTrainingSettings.self, from: Data(json.utf8))
-        XCTAssertEqual(settings, RewardTrainingSettings())
+        XCTAssertEqual(settings, RewardTrainingSettings(stopRule: .accuracy))
     }
 }
