@@ -318,7 +318,10 @@ def final_return_bars(runs, out, styles):
         note("no finished runs: skipped fig3_final_returns")
         return
     panels = panels_of(finals)
-    figure, axes = grid(len(panels), extra_lines=1)
+    # Panels widen past four bars, so that each bar keeps room for its label.
+    bars = max(len(series_of(panel_rows(finals, task, classes))) for task, classes in panels)
+    panel_width = PANEL_WIDTH * max(1.0, bars / 4)
+    figure, axes = grid(len(panels), width=panel_width, extra_lines=1)
     for axis, (task, classes) in zip(axes, panels):
         rows = panel_rows(finals, task, classes)
         keys = series_of(rows)
@@ -333,10 +336,9 @@ def final_return_bars(runs, out, styles):
                          linewidths=0.5, zorder=3)
         axis.set_xticks(range(len(keys)))
         # Each label wrapped to its bar's share of the panel (about 15 characters of tick text per inch).
-        share = max(8, int(PANEL_WIDTH * 15 / max(1, len(keys))))
+        share = max(8, int(panel_width * 15 / max(1, len(keys))))
         axis.set_xticklabels(["\n".join(textwrap.wrap(styles.label(m, v).replace("=", "= "), width=share,
-                                                     break_long_words=False)).replace("= ", "=") for m, v in keys],
-                             rotation=0 if len(keys) <= 4 else 30, ha="center" if len(keys) <= 4 else "right")
+                                                     break_long_words=False)).replace("= ", "=") for m, v in keys])
         axis.set_title(panel_title(task, classes))
         axis.set_ylabel("final true return")
         axis.set_ylim(bottom=0)
