@@ -112,10 +112,10 @@ public struct ConfigOverrides: Sendable {
         switch merged.value(at: path) {
         case nil: return nil
         case .string(let name)?:
-            guard let fields = FeedbackPreset.fields(name) else {
+            guard let preset = FeedbackPreset.named(name) else {
                 throw ConfigError("unknown feedback preset '\(name)'; valid: \(FeedbackPreset.names.joined(separator: ", "))")
             }
-            return fields
+            return preset.fields
         case let other?: throw ConfigError("\(ConfigFields.dotted(path)) must be text, got \(other)")
         }
     }

@@ -1,18 +1,16 @@
 import Ratings
 
-/// Named sets of rating-loop settings (`feedback.preset`, `--feedback-preset`).
+/// A named set of rating-loop settings (`feedback.preset`, `--feedback-preset`).
 /// A preset's fields sit on top of the method's defaults and below every field
 /// a config file or command-line option sets.
-public enum FeedbackPreset {
-    public static let names = ["rbrl-walker"]
+public struct FeedbackPreset: Sendable {
+    public let name: String
+    /// What the preset is, for help texts.
+    public let description: String
+    /// The `feedback` fields it sets.
+    public let fields: ConfigValue
 
-    /// What each preset is, for help texts.
-    public static let descriptions = [
-        "rbrl-walker": "RbRL's walker-walk scripts: 1000 ratings, 100 per round every 32000 steps from 32000, "
-            + "disagreement queries after the first round, 32000 steps of unsupervised pre-training",
-    ]
-
-    /// The `feedback` fields a preset sets, or nil for an unknown name.
+    /// Every preset.
     ///
     /// `rbrl-walker` follows the flags of RbRL's walker_walk scripts
     /// (`--re-max-feed 1000 --re-batch 100 --re-feed-type 1 --unsuper-step
@@ -22,10 +20,12 @@ public enum FeedbackPreset {
     /// every 32,000 steps, so its rounds fall every 32,000 steps, the first
     /// right after pre-training. The first round's queries are uniform there
     /// as here (an untrained ensemble's disagreement is noise).
-    public static func fields(_ name: String) -> ConfigValue? {
-        switch name {
-        case "rbrl-walker":
-            return .object([
+    public static let all = [
+        FeedbackPreset(
+            name: "rbrl-walker",
+            description: "RbRL's walker-walk scripts: 1000 ratings, 100 per round every 32000 steps from 32000, "
+                + "disagreement queries after the first round, 32000 steps of unsupervised pre-training",
+            fields: .object([
                 "schedule": .object([
                     "total": .integer(1000), "perRound": .integer(100),
                     "interval": .integer(32_000), "firstRound": .integer(32_000),
@@ -33,9 +33,11 @@ public enum FeedbackPreset {
                 // Encoding a plain enumeration value cannot fail.
                 "querySelection": try! ConfigValue(encoding: QuerySelection.disagreement(candidateFactor: 10)),
                 "unsupervisedSteps": .integer(32_000),
-            ])
-        default:
-            return nil
-        }
-    }
+            ])),
+    ]
+
+    public static var names: [String] { all.map(\.name) }
+
+    /// The preset of that name, or nil.
+    public static func named(_ name: String) -> FeedbackPreset? { all.first { $0.name == name } }
 }

@@ -6,7 +6,7 @@ import RewardLearning
 /// Command-line settings of the rating and reward-learning loop; each one
 /// given overrides the same field of a config file (nil: not given).
 struct FeedbackOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A named set of rating-loop settings under the options given: \(FeedbackPreset.names.map { "\($0) (\(FeedbackPreset.descriptions[$0]!))" }.joined(separator: "; ")).", valueName: "name"))
+    @Option(help: ArgumentHelp("A named set of rating-loop settings under the options given: \(FeedbackPreset.all.map { "\($0.name) (\($0.description))" }.joined(separator: "; ")).", valueName: "name"))
     var feedbackPreset: String?
 
     @Option(parsing: .unconditional, help: "Rating classes n (2-6; default 4).")
@@ -75,9 +75,6 @@ struct FeedbackOptions: ParsableArguments {
         let rules = RewardTrainingSettings.StopRule.allCases.map(\.rawValue)
         if let stopRule, !rules.contains(stopRule) {
             throw ValidationFailure(message: "--stop-rule must be one of \(rules.joined(separator: ", ")), got '\(stopRule)'")
-        }
-        if let feedbackPreset, FeedbackPreset.fields(feedbackPreset) == nil {
-            throw ValidationFailure(message: "--feedback-preset must be one of \(FeedbackPreset.names.joined(separator: ", ")), got '\(feedbackPreset)'")
         }
         let fields: [([String], ConfigValue?)] = [
             (["preset"], feedbackPreset.map(ConfigValue.string)),
