@@ -220,13 +220,15 @@ def seeds_text(frame, keys=("task", CLASSES, "method", "variant")):
 
 
 LINE = 0.16  # inches per line of legend or caption text
+CAPTION_CHARS_PER_INCH = 17  # characters of 7 pt legend or caption text per inch
+LABEL_CHARS_PER_INCH = 15  # characters of tick and row labels per inch (wider glyphs, some margin)
 
 
 def legend_columns(labels, width):
     """Up to three columns, fewer when the longest label would not fit the
-    figure's width (about 17 characters of 7 pt text per inch, plus the line sample)."""
+    figure's width (plus the line sample)."""
     longest = max((len(label) for label in labels), default=1) + 6
-    return max(1, min(3, len(labels), int(width * 17 / longest)))
+    return max(1, min(3, len(labels), int(width * CAPTION_CHARS_PER_INCH / longest)))
 
 
 def legend_rows(labels, width=None):
@@ -255,8 +257,8 @@ def save(figure, out, name, legend=None, caption=None):
     entries = [legend[key] for key in sorted(legend)] if legend else []  # methods in their fixed order
     labels = [label for label, _ in entries]
     rows = legend_rows(labels, width)
-    # Wrapped to the figure's width (about 17 characters of 7 pt text per inch).
-    lines = [line for text in (caption, out.stamp) if text for line in textwrap.wrap(text, width=max(20, int(width * 17)))]
+    # Wrapped to the figure's width.
+    lines = [line for text in (caption, out.stamp) if text for line in textwrap.wrap(text, width=max(20, int(width * CAPTION_CHARS_PER_INCH)))]
     height = figure.get_figheight() + LINE * (rows - legend_rows(labels) + max(0, len(lines) - 1))
     figure.set_figheight(height)
     bottom = 0.04
@@ -335,8 +337,8 @@ def final_return_bars(runs, out, styles):
             axis.scatter(position + np.asarray(jitter), values, s=6, color="white", edgecolors="black",
                          linewidths=0.5, zorder=3)
         axis.set_xticks(range(len(keys)))
-        # Each label wrapped to its bar's share of the panel (about 15 characters of tick text per inch).
-        share = max(8, int(panel_width * 15 / max(1, len(keys))))
+        # Each label wrapped to its bar's share of the panel.
+        share = max(8, int(panel_width * LABEL_CHARS_PER_INCH / max(1, len(keys))))
         axis.set_xticklabels(["\n".join(textwrap.wrap(styles.label(m, v).replace("=", "= "), width=share,
                                                      break_long_words=False)).replace("= ", "=") for m, v in keys])
         axis.set_title(panel_title(task, classes))
@@ -448,8 +450,8 @@ def aggregate(runs, out, reps, styles):
     for _, (_, _, iqm, improvement, _) in sections:
         heights += [1.0 + 0.22 * len(iqm), 0.9 + 0.22 * len(improvement) if improvement else 0.3]
         labels += [entry[0] for entry in iqm + improvement]
-    # Row labels sit left of the panels: widen the figure for long ones (about 15 characters per inch).
-    width = PANEL_WIDTH + max(0, max(len(label) for label in labels) - 20) / 15
+    # Row labels sit left of the panels: widen the figure for long ones.
+    width = PANEL_WIDTH + max(0, max(len(label) for label in labels) - 20) / LABEL_CHARS_PER_INCH
     figure, axes = plt.subplots(len(heights), 1, figsize=(width, sum(heights) + 0.2),
                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
     axes = axes[:, 0]
