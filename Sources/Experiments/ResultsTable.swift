@@ -27,6 +27,9 @@ public struct ResultsTable: Sendable {
             let values = runs.compactMap(\.finalSpearman)
             return values.isEmpty ? nil : Self.mean(values)
         }
+        /// How many of the runs report a held-out Spearman correlation (a
+        /// reward model that gives every held-out segment the same return has none).
+        public var spearmanCount: Int { runs.filter { $0.finalSpearman != nil }.count }
 
         static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
     }
@@ -62,20 +65,32 @@ public struct ResultsTable: Sendable {
     static func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
     /// A Markdown table: the group's columns, runs, mean ± standard error, the
-    /// return of each seed and the mean held-out Spearman correlation; then
-    /// the settings all runs share and the unfinished runs.
+    /// return of each seed and the mean held-out Spearman correlation (marked
+    /// "k of n" when only some runs have one); then the settings all runs
+    /// share and the unfinished runs.
     public var markdown: String {
         let labels = grouping.columns.map(\.label)
             + ["runs", "final return (mean ± s.e.)", "per seed", "held-out Spearman"]
         var lines = ["| " + labels.joined(separator: " | ") + " |",
                      "|" + String(repeating: "---|", count: labels.count)]
+        var partialSpearman = false
         for row in rows {
             let seeds = row.runs.map { "\($0.seed): " + Self.format($0.finalEvalReturn) }
+            var spearman = row.meanSpearman.map { Self.format($0, 2) } ?? "–"
+            if row.meanSpearman != nil && row.spearmanCount < row.runs.count {
+                spearman += " (\(row.spearmanCount) of \(row.runs.count))"
+                partialSpearman = true
+            }
             let cells = row.values.map { $0 ?? "–" } + [
                 "\(row.runs.count)", Self.format(row.mean) + " ± " + Self.format(row.standardError),
-                seeds.joined(separator: ", "), row.meanSpearman.map { Self.format($0, 2) } ?? "–",
+                seeds.joined(separator: ", "), spearman,
             ]
             lines.append("| " + cells.joined(separator: " | ") + " |")
+        }
+        if partialSpearman {
+            lines.append("")
+            lines.append("Held-out Spearman \"k of n\": the mean over the k runs that have one; the others' last reward"
+                         + " model gave every held-out segment the same return, so no rank correlation exists.")
         }
         if !grouping.shared.isEmpty {
             lines.append("")

@@ -92,6 +92,22 @@ final class ResultsTableTests: XCTestCase {
                       "\(table.warnings)")
     }
 
+    func testASpearmanMissingFromSomeRunsIsCountedNotHidden() throws {
+        let root = try folder()
+        try writeRun(config(method: "rbrl", steps: 1000, seed: 0), at: root + "/seed0", finalReturn: 10, spearman: 0.6)
+        try writeRun(config(method: "rbrl", steps: 1000, seed: 1), at: root + "/seed1", finalReturn: 20)
+        try writeRun(config(method: "rbrl", steps: 1000, seed: 2), at: root + "/seed2", finalReturn: 30, spearman: 0.2)
+        let table = try ResultsTable(folder: root)
+        XCTAssertEqual(table.rows.count, 1)
+        XCTAssertEqual(table.rows[0].spearmanCount, 2)
+        XCTAssertEqual(table.rows[0].meanSpearman!, 0.4, accuracy: 1e-12)
+        XCTAssertTrue(table.markdown.contains("| 0: 10.0, 1: 20.0, 2: 30.0 | 0.40 (2 of 3) |"), table.markdown)
+        XCTAssertTrue(table.markdown.contains("Held-out Spearman \"k of n\": the mean over the k runs that have one"),
+                      table.markdown)
+        // A table whose runs all have one (or none) needs no note.
+        XCTAssertFalse(try ResultsTable(folder: writeFixture()).markdown.contains("k of n"))
+    }
+
     func testCSVHasKeyPathColumnsAndOneLinePerGroup() throws {
         let table = try ResultsTable(folder: try writeFixture())
         let lines = table.csv.split(separator: "\n").map(String.init)
