@@ -122,6 +122,12 @@ final class SweepGridTests: XCTestCase {
         XCTAssertEqual(rbrl.preset, "rbrl-walker")
         XCTAssertEqual(rbrl.schedule.total, 1000)
         XCTAssertEqual(walker.first { $0.config.method == "ppo" }?.config.ppo.environments, 32, "the paper preset")
+        let rbrlOwnRule = try XCTUnwrap(runs["walker-paper-rbrl-rule.yaml"])
+        XCTAssertEqual(rbrlOwnRule.map(\.config.method), ["rbrl", "rbrl", "rbrl"])
+        XCTAssertEqual(rbrlOwnRule.map(\.folder), walker.filter { $0.config.method == "rbrl" }.map(\.folder),
+                       "the same folders, so it needs its own root")
+        XCTAssertEqual(rbrlOwnRule.first?.config.feedback?.training.stopRule, .accuracy)
+        XCTAssertEqual(rbrlOwnRule.first?.config.feedback?.preset, "rbrl-walker")
     }
 
     func testBadGridsAreRejectedNamingTheProblem() {
