@@ -141,7 +141,7 @@ extension RewardEnsemble {
                 s1: member.logVariances.s1, s2: member.logVariances.s2,
                 regressionWeight: weights.regression, classificationWeight: weights.classification)
         }
-        var pearson: Double?, spearman: Double?
+        var pearson: Double?, spearman: Double?, constant: Bool?
         if let heldOut, heldOut.inputs.count > 0 {
             let perMember = try segmentReturns(heldOut.inputs)
             let predicted = (0..<heldOut.inputs.count).map { s in
@@ -149,12 +149,14 @@ extension RewardEnsemble {
             }
             pearson = Correlation.pearson(predicted, heldOut.trueReturns)
             spearman = Correlation.spearman(predicted, heldOut.trueReturns)
+            constant = heldOut.inputs.count > 1 && predicted.allSatisfy { $0 == predicted[0] }
         }
         let elapsed = clock.now - started
         return TrainingReport(
             round: round, loss: objective.loss, segmentCount: labels.count, ratingHistogram: histogram,
             epochs: epochs, stoppedEarly: stoppedEarly, members: diagnostics, mean: .mean(diagnostics),
             heldOutCount: heldOut?.inputs.count ?? 0, pearson: pearson, spearman: spearman,
+            heldOutPredictionsConstant: constant,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 }

@@ -57,6 +57,10 @@ public struct TrainingReport: Sendable, Equatable, Codable {
     public var pearson: Double?
     /// Spearman's ρ on the same pairs.
     public var spearman: Double?
+    /// True when the ensemble predicts the same return for every held-out
+    /// segment (its per-step outputs are constant, e.g. saturated): the policy
+    /// then trains on a constant reward. Nil without held-out segments.
+    public var heldOutPredictionsConstant: Bool? = nil
     /// Wall-clock seconds the round took (not reproducible; everything else is).
     public var seconds: Double
 }

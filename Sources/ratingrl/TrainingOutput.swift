@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import RewardLearning
 import Sweep
 
 /// Prints a run's events: a progress line at most every two seconds and at
@@ -9,6 +10,7 @@ final class TrainingOutput {
     private let quiet: Bool
     private var lastPrinted = -Double.infinity
     private var lastEpochPrinted = Date.distantPast
+    private var warnedConstantReward = false
 
     init(quiet: Bool) { self.quiet = quiet }
 
@@ -41,6 +43,10 @@ final class TrainingOutput {
                 if let spearman = round.spearman { line += String(format: ", spearman %.2f", spearman) }
             }
             say(line)
+            if let round = progress.feedback, round.heldOutPredictionsConstant == true, !warnedConstantReward {
+                warnedConstantReward = true
+                warn(Self.constantRewardWarning(round))
+            }
         }
     }
 
@@ -51,6 +57,16 @@ final class TrainingOutput {
     }
 
     private func warn(_ line: String) { printError(line) }
+
+    /// Said once per run, at the first round whose reward model gives every
+    /// held-out segment the same return.
+    static func constantRewardWarning(_ round: TrainingReport) -> String {
+        "warning: round \(round.round + 1): the reward model predicts the same return for all \(round.heldOutCount)"
+            + " held-out segments (its outputs are constant, e.g. saturated), so the policy trains on a constant reward."
+            + " Rating histogram \(round.ratingHistogram), \(round.epochs) epochs. RbRL's classification loss sees returns"
+            + " only through a min-max normalisation and can do this on ratings that are nearly all one class;"
+            + " --stop-rule accuracy (feedback.training.stopRule in a config) stops such rounds after an epoch or two."
+    }
 
     /// The final line of a finished run.
     static func summaryLine(_ summary: TrainingSummary) -> String {

@@ -82,6 +82,29 @@ final class RewardEnsembleTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(spearman, 0.8, "\(loss): Spearman \(spearman) (before training \(spearmanBefore))",
                                     file: file, line: line)
         XCTAssertGreaterThan(report.mean.accuracy, 0.5, file: file, line: line)
+        XCTAssertEqual(report.heldOutPredictionsConstant, false, file: file, line: line)
+    }
+
+    /// A reward model whose tanh output is saturated gives every segment the
+    /// same return; the report says so (and has no correlations).
+    func testASaturatedRewardModelIsReportedAsConstant() throws {
+        let buffer = try ratedToySegments(count: 100, seed: 44)
+        let heldOut = try ratedToySegments(count: 50, seed: 45).items.map(\.segment)
+        var random = SeededRandom(seed: 46)
+        let ensemble = try RewardEnsemble(inputSize: ToyProblem.inputSize, configuration: smallConfiguration(.rbrl),
+                                          random: &random)
+        for member in ensemble.members {
+            let last = member.network.layers.last!
+            member.network.parameters[last.biasOffset] = -1000
+        }
+        let report = try ensemble.train(on: buffer, features: ToyProblem.features, heldOut: heldOut, round: 0,
+                                        settings: RewardTrainingSettings(epochs: 1, batchSize: 64), random: &random)
+        XCTAssertEqual(report.heldOutPredictionsConstant, true)
+        XCTAssertNil(report.spearman)
+        XCTAssertNil(report.pearson)
+        let noHeldOut = try ensemble.train(on: buffer, features: ToyProblem.features, round: 1,
+                                           settings: RewardTrainingSettings(epochs: 1, batchSize: 64), random: &random)
+        XCTAssertNil(noHeldOut.heldOutPredictionsConstant)
     }
 
     func testOursLearnsTheToyReward() throws { try assertLearnsTheToyReward(.ours) }
