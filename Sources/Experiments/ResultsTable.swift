@@ -62,6 +62,11 @@ public struct ResultsTable: Sendable {
         self.init(catalog: try RunCatalog(root: folder))
     }
 
+    /// Reads every run below each of `folders`.
+    public init(folders: [String]) throws {
+        self.init(catalog: try RunCatalog(roots: folders))
+    }
+
     static func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
     /// A Markdown table: the group's columns, runs, mean ± standard error, the

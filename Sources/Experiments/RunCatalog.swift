@@ -23,15 +23,38 @@ public struct RunRecord: Sendable {
     }
 }
 
-/// Every run folder below a root: a folder holding `config.json` (written when
-/// a run starts) and, if it finished, `summary.json`. Folders that cannot be
-/// read are reported in `warnings` and left out rather than stopping the scan.
+/// Every run folder below one or more roots: a folder holding `config.json`
+/// (written when a run starts) and, if it finished, `summary.json`. Folders
+/// that cannot be read are reported in `warnings` and left out rather than
+/// stopping the scan.
 public struct RunCatalog: Sendable {
-    public let root: String
-    /// Readable runs, by path (numbers in paths compare as numbers).
+    /// The roots as given, in order.
+    public let roots: [String]
+    /// Readable runs, by path (numbers in paths compare as numbers); a path is
+    /// relative to its root, or, with several roots, the root joined with it,
+    /// so that runs of two sweeps with the same folder names stay apart.
     public let runs: [RunRecord]
     /// One sentence per run folder that was left out, naming it and why.
     public let warnings: [String]
+
+    /// Scans each root in turn (see `init(root:)`). Throws when a root cannot
+    /// be read.
+    public init(roots: [String]) throws {
+        precondition(!roots.isEmpty, "RunCatalog: no roots")
+        guard roots.count > 1 else {
+            self = try RunCatalog(root: roots[0])
+            return
+        }
+        var runs: [RunRecord] = [], warnings: [String] = []
+        for root in roots {
+            let catalog = try RunCatalog(root: root)
+            runs += catalog.runs.map { RunRecord(path: $0.folder, folder: $0.folder, config: $0.config, summary: $0.summary) }
+            warnings += catalog.warnings.map { "\(root): \($0)" }
+        }
+        self.roots = roots
+        self.runs = runs
+        self.warnings = warnings
+    }
 
     /// Scans `root` recursively. Throws only when `root` itself cannot be read.
     public init(root: String) throws {
@@ -54,7 +77,7 @@ public struct RunCatalog: Sendable {
                 warnings.append("skipped \(path): \(error)")
             }
         }
-        self.root = root
+        self.roots = [root]
         self.runs = runs
         self.warnings = warnings
     }

@@ -11,11 +11,12 @@ struct PlotCommand: ParsableCommand {
             run and feedback round), every config.json field a column, then runs scripts/plot/plot.py \
             with the plotting environment's Python (matplotlib and rliable; `make plot-deps` creates it) \
             to draw learning curves, final returns, an aggregate across tasks and the feedback rounds. \
-            A figure without data is skipped with a note.
+            A figure without data is skipped with a note. Several folders are read as one (e.g. two \
+            sweeps' roots).
             """)
 
-    @Argument(help: "Folder holding run folders (searched recursively).")
-    var folder: String
+    @Argument(help: ArgumentHelp("Folders holding run folders (searched recursively).", valueName: "folder"))
+    var folders: [String]
 
     @Option(help: "Folder for the tables and figures (created if needed).")
     var out: String
@@ -32,10 +33,10 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         let catalog: RunCatalog
-        do { catalog = try RunCatalog(root: folder) } catch { throw CleanExit.failure(error) }
+        do { catalog = try RunCatalog(roots: folders) } catch { throw CleanExit.failure(error) }
         guard !catalog.runs.isEmpty else {
             for warning in catalog.warnings { printError("warning: " + warning) }
-            throw ValidationFailure(message: "no runs (config.json) under \(folder)")
+            throw ValidationFailure(message: "no runs (config.json) under \(folders.joined(separator: ", "))")
         }
         let tables = TidyTables(catalog: catalog)
         for warning in catalog.warnings + tables.warnings { printError("warning: " + warning) }

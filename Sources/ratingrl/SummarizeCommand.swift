@@ -10,25 +10,27 @@ struct SummarizeCommand: ParsableCommand {
             Runs are grouped by every config.json field that differs between them except the seed \
             and fields that cannot change results (workers, checkpoint spacing). Warnings (unreadable \
             run folders, a seed repeated within a group, counted once) go to standard error; \
-            unfinished runs are listed after the Markdown table.
+            unfinished runs are listed after the Markdown table. Several folders are read as one \
+            (e.g. two sweeps' roots); runs are then named by folder and path.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case markdown, csv }
 
-    @Argument(help: "Folder holding run folders (searched recursively for config.json and summary.json).")
-    var folder: String
+    @Argument(help: ArgumentHelp("Folders holding run folders (searched recursively for config.json and summary.json).",
+                                 valueName: "folder"))
+    var folders: [String]
 
     @Option(help: "Output format: markdown or csv.")
     var format: Format = .markdown
 
     func run() throws {
         let table: ResultsTable
-        do { table = try ResultsTable(folder: folder) } catch let error as RunError {
+        do { table = try ResultsTable(folders: folders) } catch let error as RunError {
             throw ValidationFailure(message: error.description)
         }
         for warning in table.warnings { printError("warning: " + warning) }
         guard !table.rows.isEmpty else {
-            throw ValidationFailure(message: "no finished runs (summary.json) under \(folder)"
+            throw ValidationFailure(message: "no finished runs (summary.json) under \(folders.joined(separator: ", "))"
                                     + (table.unfinished.isEmpty ? "" : "; \(table.unfinished.count) unfinished"))
         }
         switch format {
