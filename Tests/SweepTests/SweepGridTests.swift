@@ -128,6 +128,9 @@ final class SweepGridTests: XCTestCase {
                        "the same folders, so it needs its own root")
         XCTAssertEqual(rbrlOwnRule.first?.config.feedback?.training.stopRule, .accuracy)
         XCTAssertEqual(rbrlOwnRule.first?.config.feedback?.preset, "rbrl-walker")
+        let gsde = try XCTUnwrap(runs["walker-paper-gsde.yaml"])
+        XCTAssertEqual(gsde.map(\.folder), walker.filter { $0.config.method == "ppo" }.map(\.folder))
+        XCTAssertEqual(gsde.map(\.config.ppo.gsde), [true, true, true])
     }
 
     func testBadGridsAreRejectedNamingTheProblem() {
