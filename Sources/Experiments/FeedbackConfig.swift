@@ -45,7 +45,7 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
         heldOutPerRound = 100
         episodeCapacity = 100
         rewardModel = RewardModelConfiguration(objective: RewardObjective(loss: loss))
-        training = RewardTrainingSettings()
+        training = RewardTrainingSettings(stopRule: loss.defaultStopRule)
         unsupervisedSteps = 0
         stateEntropyK = 5
     }

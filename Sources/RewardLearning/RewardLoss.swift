@@ -22,6 +22,15 @@ public enum RewardLoss: String, Sendable, Codable, CaseIterable {
     /// Whether s₂ (the classification log-variance) is trained.
     public var learnsS2: Bool { self == .ours || self == .oursCls }
 
+    /// The early-stop rule a method trains with unless told otherwise. rbrl
+    /// keeps RbRL's plain-accuracy rule: its loss sees the returns only
+    /// through a min-max normalisation, so the balanced rule's long training
+    /// on ratings that are nearly all one class drives its tanh outputs into
+    /// saturation (a constant reward; README, "The stop rule and the walker
+    /// question"). The methods of the paper, whose variants are ablations of
+    /// one another, share the balanced rule, which a skewed histogram cannot fool.
+    public var defaultStopRule: RewardTrainingSettings.StopRule { self == .rbrl ? .accuracy : .balancedAccuracy }
+
     /// The effective weights multiplying L_reg and L_cls at the given s₁, s₂.
     public func weights(_ s: LogVariances) -> (regression: Double, classification: Double) {
         switch self {

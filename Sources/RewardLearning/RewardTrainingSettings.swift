@@ -31,7 +31,7 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
     public var rowSplits: Int
     /// The measure the early stop reads: balanced accuracy by default (RbRL:
     /// plain accuracy, which a skewed rating histogram fools; see the README's
-    /// stop-rule results).
+    /// stop-rule results). Runs take their method's `RewardLoss.defaultStopRule`.
     public var stopRule: StopRule
     /// Epochs trained before the early stop may fire (1: RbRL's rule).
     public var minimumEpochs: Int

@@ -37,7 +37,7 @@ struct FeedbackOptions: ParsableArguments {
                                discussion: "With a skewed rating histogram (e.g. nearly all class 0 early in walker-walk) plain accuracy passes 0.97 after one epoch; balanced accuracy does not."))
     var stopAccuracy: Double?
 
-    @Option(help: "What the early stop reads: balanced-accuracy (default: mean recall over the classes present; never stops while one class is present), accuracy (RbRL's) or balanced-accuracy-or-one-class (as balanced-accuracy, but one class present stops after --min-reward-epochs).")
+    @Option(help: "What the early stop reads: balanced-accuracy (mean recall over the classes present; never stops while one class is present; the default of ours and its ablations), accuracy (RbRL's; rbrl's default) or balanced-accuracy-or-one-class (as balanced-accuracy, but one class present stops after --min-reward-epochs).")
     var stopRule: String?
 
     @Option(parsing: .unconditional, help: "Reward-model epochs per round before the early stop may fire (default 1).")

@@ -1,6 +1,7 @@
 import Experiments
 import PPO
 import Ratings
+import RewardLearning
 import XCTest
 
 /// Configuration files and command-line fields resolving into a TrainingConfig.
@@ -42,6 +43,21 @@ final class ConfigOverridesTests: XCTestCase {
         XCTAssertEqual(config.workers, 3)
         XCTAssertEqual(config.evaluationInterval, 10_000, "a tenth of the run")
         XCTAssertEqual(config.checkpointInterval, 10_000)
+    }
+
+    /// rbrl keeps RbRL's stop rule, the paper's methods the balanced one,
+    /// unless a layer names a rule.
+    func testEachMethodHasItsDefaultStopRule() throws {
+        for (method, rule) in [("rbrl", RewardTrainingSettings.StopRule.accuracy), ("ours", .balancedAccuracy),
+                               ("ours-cls", .balancedAccuracy), ("ours-equal", .balancedAccuracy), ("ours-reg", .balancedAccuracy)] {
+            let config = try resolve([("f.yaml", "task: walker-walk\nmethod: \(method)\nsteps: 1000")])
+            XCTAssertEqual(config.feedback?.training.stopRule, rule, method)
+        }
+        let chosen = try resolve([("f.yaml", "task: walker-walk\nmethod: ours\nsteps: 1000"),
+                                  ("flags", #"{"method": "rbrl", "feedback": {"training": {"stopRule": "balanced-accuracy"}}}"#)])
+        XCTAssertEqual(chosen.feedback?.training.stopRule, .balancedAccuracy)
+        let switched = try resolve([("f.yaml", "task: walker-walk\nmethod: ours\nsteps: 1000"), ("flags", #"{"method": "rbrl"}"#)])
+        XCTAssertEqual(switched.feedback?.training.stopRule, .accuracy, "the defaults are the final method's")
     }
 
     /// A feedback preset sits on the method's defaults; fields any layer sets
