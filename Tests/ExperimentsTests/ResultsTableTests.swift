@@ -111,24 +111,27 @@ final class ResultsTableTests: XCTestCase {
     /// Two sweeps whose run folders share their names (one grid per stop rule)
     /// read as one table, their runs named by root and path.
     func testSeveralRootsReadAsOneTable() throws {
-        let balanced = try folder(), accuracy = try folder()
-        var ownRule = config(method: "rbrl", steps: 1000, seed: 0)
-        ownRule.feedback?.training.stopRule = .accuracy
-        try writeRun(config(method: "rbrl", steps: 1000, seed: 0), at: balanced + "/rbrl/n4/seed0", finalReturn: 10)
-        try writeRun(config(method: "ppo", steps: 1000, seed: 0), at: balanced + "/ppo/seed0", finalReturn: 40)
-        try writeRun(ownRule, at: accuracy + "/rbrl/n4/seed0", finalReturn: 30)
-        try "{not json".write(toFile: accuracy + "/config.json", atomically: true, encoding: .utf8)
+        let ownRule = try folder(), balanced = try folder()
+        var balancedRule = config(method: "rbrl", steps: 1000, seed: 0)
+        balancedRule.feedback?.training.stopRule = .balancedAccuracy
+        try writeRun(config(method: "rbrl", steps: 1000, seed: 0), at: ownRule + "/rbrl/n4/seed0", finalReturn: 10)
+        try writeRun(config(method: "ppo", steps: 1000, seed: 0), at: ownRule + "/ppo/seed0", finalReturn: 40)
+        try writeRun(balancedRule, at: balanced + "/rbrl/n4/seed0", finalReturn: 30)
+        try "{not json".write(toFile: balanced + "/config.json", atomically: true, encoding: .utf8)
 
-        let table = try ResultsTable(folders: [balanced, accuracy])
+        let table = try ResultsTable(folders: [ownRule, balanced])
         XCTAssertEqual(table.grouping.columns.map(\.key), ["task", "method", "feedback.training.stopRule"])
-        XCTAssertEqual(table.rows.map(\.mean), [40, 30, 10])
-        XCTAssertEqual(table.rows[1].records.map(\.path), [accuracy + "/rbrl/n4/seed0"])
+        XCTAssertEqual(table.rows.map(\.mean), [40, 10, 30])
+        guard table.rows.count == 3 else { return }
+        XCTAssertEqual(table.rows.map { $0.values[2] }, [nil, "accuracy", "balanced-accuracy"])
+        XCTAssertEqual(table.rows[1].records.map(\.path), [ownRule + "/rbrl/n4/seed0"])
         XCTAssertEqual(table.rows[2].records.map(\.path), [balanced + "/rbrl/n4/seed0"])
         XCTAssertEqual(table.warnings.count, 1, "\(table.warnings)")
-        XCTAssertTrue(table.warnings[0].hasPrefix(accuracy + ": skipped .: config.json is unreadable"), "\(table.warnings)")
+        XCTAssertTrue(table.warnings.first?.hasPrefix(balanced + ": skipped .: config.json is unreadable") == true,
+                      "\(table.warnings)")
         // One root keeps paths relative to it.
-        XCTAssertEqual(try ResultsTable(folders: [balanced]).rows.last?.records.map(\.path), ["rbrl/n4/seed0"])
-        XCTAssertThrowsError(try ResultsTable(folders: [balanced, accuracy + "/missing"]))
+        XCTAssertEqual(try ResultsTable(folders: [ownRule]).rows.last?.records.map(\.path), ["rbrl/n4/seed0"])
+        XCTAssertThrowsError(try ResultsTable(folders: [ownRule, balanced + "/missing"]))
     }
 
     func testCSVHasKeyPathColumnsAndOneLinePerGroup() throws {
