@@ -28,8 +28,6 @@ public struct RunRecord: Sendable {
 /// that cannot be read are reported in `warnings` and left out rather than
 /// stopping the scan.
 public struct RunCatalog: Sendable {
-    /// The roots as given, in order.
-    public let roots: [String]
     /// Readable runs, by path (numbers in paths compare as numbers); a path is
     /// relative to its root, or, with several roots, the root joined with it,
     /// so that runs of two sweeps with the same folder names stay apart.
@@ -51,7 +49,6 @@ public struct RunCatalog: Sendable {
             runs += catalog.runs.map { RunRecord(path: $0.folder, folder: $0.folder, config: $0.config, summary: $0.summary) }
             warnings += catalog.warnings.map { "\(root): \($0)" }
         }
-        self.roots = roots
         self.runs = runs
         self.warnings = warnings
     }
@@ -77,7 +74,6 @@ public struct RunCatalog: Sendable {
                 warnings.append("skipped \(path): \(error)")
             }
         }
-        self.roots = [root]
         self.runs = runs
         self.warnings = warnings
     }
