@@ -15,10 +15,10 @@ public struct ResultsTable: Sendable {
         public var method: String { records[0].method }
         public var returns: [Double] { runs.map(\.finalEvalReturn) }
         public var mean: Double { Self.mean(returns) }
-        /// Sample standard deviation / √n; 0 for a single run.
-        public var standardError: Double {
+        /// Sample standard deviation / √n; nil for a single run, which has none.
+        public var standardError: Double? {
             let returns = self.returns, mean = Self.mean(returns)
-            guard returns.count > 1 else { return 0 }
+            guard returns.count > 1 else { return nil }
             let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count - 1)
             return (variance / Double(returns.count)).squareRoot()
         }
@@ -69,7 +69,8 @@ public struct ResultsTable: Sendable {
 
     static func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
-    /// A Markdown table: the group's columns, runs, mean ± standard error, the
+    /// A Markdown table: the group's columns, runs, mean ± standard error ("–"
+    /// for a single run), the
     /// return of each seed and the mean held-out Spearman correlation (marked
     /// "k of n" when only some runs have one); then the settings all runs
     /// share and the unfinished runs.
@@ -87,7 +88,7 @@ public struct ResultsTable: Sendable {
                 partialSpearman = true
             }
             let cells = row.values.map { $0 ?? "–" } + [
-                "\(row.runs.count)", Self.format(row.mean) + " ± " + Self.format(row.standardError),
+                "\(row.runs.count)", Self.format(row.mean) + " ± " + (row.standardError.map { Self.format($0) } ?? "–"),
                 seeds.joined(separator: ", "), spearman,
             ]
             lines.append("| " + cells.joined(separator: " | ") + " |")
@@ -110,14 +111,15 @@ public struct ResultsTable: Sendable {
     }
 
     /// The same table as CSV: one column per configuration key path, then
-    /// runs, mean, standard_error, seeds and returns (space-separated, in the
-    /// same order) and spearman (empty when no run reports one).
+    /// runs, mean, standard_error (empty for a single run), seeds and returns
+    /// (space-separated, in the same order) and spearman (empty when no run
+    /// reports one).
     public var csv: String {
         let header = grouping.columns.map(\.key) + ["runs", "mean", "standard_error", "seeds", "returns", "spearman"]
         var lines = [CSVText.line(header)]
         for row in rows {
             let cells = row.values.map { $0 ?? "" } + [
-                "\(row.runs.count)", "\(row.mean)", "\(row.standardError)",
+                "\(row.runs.count)", "\(row.mean)", row.standardError.map { "\($0)" } ?? "",
                 row.runs.map { "\($0.seed)" }.joined(separator: " "),
                 row.returns.map { "\($0)" }.joined(separator: " "),
                 row.meanSpearman.map { "\($0)" } ?? "",
