@@ -1,4 +1,5 @@
 import Control
+import Experiments
 import Foundation
 import Ratings
 
@@ -18,15 +19,8 @@ extension RatingDatabase {
         return try ratings.map { rating in
             if replayed[rating.segment] == nil {
                 guard let stored = try segment(rating.segment) else { throw RatingStoreError("rating \(rating.id) names no segment") }
-                try environment.restore(state: stored.startState)
-                var observations: [[Double]] = [], states: [[Double]] = [], rewards: [Double] = []
-                for action in stored.actions {
-                    observations.append(environment.observe().values)
-                    states.append(environment.physics.data.state)
-                    rewards.append(try environment.step(action).reward)
-                }
-                replayed[rating.segment] = Segment(episodeID: stored.episode, startStep: stored.startStep, observations: observations,
-                                                   actions: stored.actions, rewards: rewards, states: states)
+                replayed[rating.segment] = try environment.replayedSegment(episode: stored.episode, startStep: stored.startStep,
+                                                                           state: stored.startState, actions: stored.actions)
             }
             return RatedSegment(segment: replayed[rating.segment]!, rating: rating.rating)
         }

@@ -1,4 +1,3 @@
-import Experiments
 import Foundation
 
 /// One line of a run's `ratings.jsonl` (the format `TrainingRun` writes).
