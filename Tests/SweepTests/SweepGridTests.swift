@@ -133,6 +133,10 @@ final class SweepGridTests: XCTestCase {
         let gsde = try XCTUnwrap(runs["walker-paper-gsde.yaml"])
         XCTAssertEqual(gsde.map(\.folder), walker.filter { $0.config.method == "ppo" }.map(\.folder))
         XCTAssertEqual(gsde.map(\.config.ppo.gsde), [true, true, true])
+        let oursAccuracy = try XCTUnwrap(runs["walker-paper-ours-accuracy.yaml"])
+        XCTAssertEqual(oursAccuracy.map(\.folder), walker.filter { $0.config.method == "ours" }.map(\.folder))
+        XCTAssertEqual(oursAccuracy.map { $0.config.feedback?.training.stopRule }, [.accuracy, .accuracy, .accuracy])
+        XCTAssertEqual(oursAccuracy.first?.config.feedback?.preset, "rbrl-walker")
     }
 
     func testBadGridsAreRejectedNamingTheProblem() {
