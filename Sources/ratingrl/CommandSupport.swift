@@ -3,6 +3,7 @@ import Control
 import Foundation
 import Experiments
 import PPO
+import RewardLearning
 
 extension ModelOptions {
     func directory() throws -> ModelDirectory {
@@ -21,6 +22,15 @@ extension CleanExit {
 struct ValidationFailure: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
+}
+
+/// The early-stop rule a `--stop-rule` value names.
+func parseStopRule(_ name: String) throws -> RewardTrainingSettings.StopRule {
+    guard let rule = RewardTrainingSettings.StopRule(rawValue: name) else {
+        let rules = RewardTrainingSettings.StopRule.allCases.map(\.rawValue)
+        throw ValidationFailure(message: "--stop-rule must be one of \(rules.joined(separator: ", ")), got '\(name)'")
+    }
+    return rule
 }
 
 /// Resolves "all" or a comma-separated list into task names, rejecting unknown ones.

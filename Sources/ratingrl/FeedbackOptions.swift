@@ -72,10 +72,7 @@ struct FeedbackOptions: ParsableArguments {
         if let query, !["uniform", "disagreement"].contains(query) {
             throw ValidationFailure(message: "--query must be uniform or disagreement, got '\(query)'")
         }
-        let rules = RewardTrainingSettings.StopRule.allCases.map(\.rawValue)
-        if let stopRule, !rules.contains(stopRule) {
-            throw ValidationFailure(message: "--stop-rule must be one of \(rules.joined(separator: ", ")), got '\(stopRule)'")
-        }
+        if let stopRule { _ = try parseStopRule(stopRule) }
         let fields: [([String], ConfigValue?)] = [
             (["preset"], feedbackPreset.map(ConfigValue.string)),
             (["classes"], classes.map { .integer(Int64($0)) }),

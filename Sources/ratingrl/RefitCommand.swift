@@ -34,28 +34,25 @@ struct RefitCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    func validate() throws {
-        if let method, RewardLoss(rawValue: method) == nil {
-            throw ValidationFailure(message: "--method must be one of \(RewardLoss.allCases.map(\.rawValue).joined(separator: ", ")), got '\(method)'")
-        }
-        if let stopRule, RewardTrainingSettings.StopRule(rawValue: stopRule) == nil {
-            let rules = RewardTrainingSettings.StopRule.allCases.map(\.rawValue)
-            throw ValidationFailure(message: "--stop-rule must be one of \(rules.joined(separator: ", ")), got '\(stopRule)'")
-        }
-    }
-
     func run() throws {
+        let loss = try method.map { name in
+            guard let loss = RewardLoss(rawValue: name) else {
+                throw ValidationFailure(message: "--method must be one of \(RewardLoss.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
+            }
+            return loss
+        }
+        let rule = try stopRule.map(parseStopRule)
         do {
             let config = try SegmentReturnSurvey.runConfiguration(folder: runFolder)
             guard let feedback = config.feedback else {
                 throw RunError("\(runFolder) is a \(config.method) run, which rates nothing; give a run of a rating method")
             }
             var model = feedback.rewardModel, training = feedback.training
-            if let method = method.flatMap(RewardLoss.init(rawValue:)), method != model.objective.loss {
-                model.objective.loss = method
-                training.stopRule = method.defaultStopRule
+            if let loss, loss != model.objective.loss {
+                model.objective.loss = loss
+                training.stopRule = loss.defaultStopRule
             }
-            if let stopRule = stopRule.flatMap(RewardTrainingSettings.StopRule.init(rawValue:)) { training.stopRule = stopRule }
+            if let rule { training.stopRule = rule }
 
             let environment = try Suite.make(config.task, models: try modelOptions.directory())
             var rounds = try RewardRefit.ratedSegments(ofRun: runFolder, in: environment)
@@ -93,8 +90,6 @@ struct RefitCommand: ParsableCommand {
             let seconds: Double = reports.reduce(0) { $0 + $1.seconds }
             let correlations = "test Spearman \(Self.format(last.spearman, 3)), Pearson \(Self.format(last.pearson, 3))"
             print("final: \(correlations); \(epochs) epochs, \(String(format: "%.0f", seconds)) s of reward training")
-        } catch let error as ValidationFailure {
-            throw error
         } catch {
             throw CleanExit.failure(error)
         }
