@@ -26,21 +26,27 @@ public struct ReplayResult: Codable, Sendable, Equatable {
     public var rewards: [Double]
     /// One per action.
     public var discounts: [Double]
+    /// The physics state (qpos, qvel, act) before each action, when asked for.
+    public var states: [[Double]]?
 }
 
 extension ControlEnvironment {
     /// Restores `state`, then applies `actions` in order, recording what the
-    /// environment returns. At most `stepLimit` actions fit in one episode.
+    /// environment returns (and, if `recordingStates`, the physics state before
+    /// each action). At most `stepLimit` actions fit in one episode.
     /// - Throws: on a state of the wrong size, too many actions, or a bad action
     ///   (the error names the offending action's index).
-    public func replay(state: [Double], actions: [[Double]], warmstart: [Double]? = nil) throws -> ReplayResult {
+    public func replay(state: [Double], actions: [[Double]], warmstart: [Double]? = nil,
+                       recordingStates: Bool = false) throws -> ReplayResult {
         guard actions.count <= stepLimit else {
             throw ControlError.invalidInput("\(actions.count) actions given; an episode of \(name) has at most \(stepLimit)")
         }
         try restore(state: state, warmstart: warmstart)
         var result = ReplayResult(observations: [observe().values], rewards: [], discounts: [])
         result.observations.reserveCapacity(actions.count + 1)
+        if recordingStates { result.states = [] }
         for (t, action) in actions.enumerated() {
+            if recordingStates { result.states?.append(physics.data.state) }
             let timeStep: TimeStep
             do {
                 timeStep = try step(action)

@@ -149,6 +149,27 @@ final class EnvironmentTests: XCTestCase {
         }
     }
 
+    func testReplayRecordsTheStateBeforeEachActionOnlyWhenAsked() throws {
+        let environment = try Suite.make("walker-walk", models: try TestPaths.models())
+        _ = try environment.reset(seed: 3)
+        let start = environment.physics.data.state
+        let actions = (0..<6).map { t in (0..<6).map { j in sin(Double(3 * t + j)) } }
+        let plain = try environment.replay(state: start, actions: actions)
+        XCTAssertNil(plain.states)
+        XCTAssertFalse(String(decoding: try JSONEncoder().encode(plain), as: UTF8.self).contains("states"),
+                       "the replay command's JSON keeps its fields")
+        let recorded = try environment.replay(state: start, actions: actions, recordingStates: true)
+        XCTAssertEqual(recorded.observations, plain.observations)
+        XCTAssertEqual(recorded.rewards, plain.rewards)
+        let states = try XCTUnwrap(recorded.states)
+        XCTAssertEqual(states.count, actions.count)
+        XCTAssertEqual(states[0], start)
+        // Each recorded state continues the same trajectory when replayed from.
+        let tail = try environment.replay(state: states[4], actions: Array(actions[4...]))
+        XCTAssertEqual(tail.observations, Array(plain.observations[4...]))
+        XCTAssertEqual(tail.rewards, Array(plain.rewards[4...]))
+    }
+
     func testMissingModelFolderSaysMakeModels() {
         XCTAssertThrowsError(try ModelDirectory(path: "/nonexistent/models")) { error in
             XCTAssert("\(error)".contains("make models"), "\(error)")
