@@ -6,21 +6,17 @@ public typealias RatingRecord = RatingLine
 /// A training run's task and ratings, for showing what the rater saw.
 public struct RunRatings: Sendable {
     public let folder: String
-    public let task: String
+    /// The run's configuration (config.json).
+    public let config: TrainingConfig
+    public var task: String { config.task }
     /// The ratings in file order; index K is line K (from 0).
     public let records: [RatingRecord]
 
     /// Reads `folder`/config.json and `folder`/ratings.jsonl.
     /// - Throws: `RunError` naming the missing or malformed file.
     public init(folder: String) throws {
-        _ = try RunDirectory(existing: folder)
         self.folder = folder
-        let configPath = folder + "/config.json"
-        do {
-            task = try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: configPath))).task
-        } catch {
-            throw RunError("cannot read the run's configuration \(configPath): \(error.localizedDescription)")
-        }
+        config = try SegmentReturnSurvey.runConfiguration(folder: folder)
         let ratingsPath = folder + "/ratings.jsonl"
         guard let text = try? String(contentsOfFile: ratingsPath, encoding: .utf8) else {
             throw RunError("\(folder) has no ratings.jsonl (a run with --method ppo rates nothing)")

@@ -20,26 +20,18 @@ public struct SegmentImport: Sendable {
         }
         let source = URL(fileURLWithPath: path).standardizedFileURL.path
         if isFolder.boolValue {
-            let config: TrainingConfig
-            do { config = try SegmentReturnSurvey.runConfiguration(folder: path) } catch {
-                throw RatingStoreError("\(path) is not a training run: \(error)")
-            }
-            let text = (try? String(contentsOfFile: path + "/ratings.jsonl", encoding: .utf8)) ?? ""
-            let decoder = JSONDecoder()
-            let lines = try text.split(separator: "\n").enumerated().map { number, line in
-                do { return try decoder.decode(RatingLine.self, from: Data(line.utf8)) } catch {
-                    throw RatingStoreError("\(path)/ratings.jsonl line \(number + 1) is not a rating record")
-                }
-            }
-            guard !lines.isEmpty else { throw RatingStoreError("\(path) has no rated segments yet (ratings.jsonl is empty or missing)") }
-            task = config.task
-            classCount = config.feedback?.classes
+            let run: RunRatings
+            do { run = try RunRatings(folder: path) } catch { throw RatingStoreError("cannot import \(path): \(error)") }
+            let lines = run.records
+            guard !lines.isEmpty else { throw RatingStoreError("\(path) has no rated segments yet (ratings.jsonl is empty)") }
+            task = run.task
+            classCount = run.config.feedback?.classes
             ratings = lines.map(\.rating)
             segments = try lines.enumerated().map { index, line in
                 guard let state = line.startState else {
                     throw RatingStoreError("\(path)/ratings.jsonl line \(index + 1) has no start state (the run did not record segment states)")
                 }
-                return StoredSegment(id: 0, task: config.task, source: source, sourceIndex: index, episode: line.episode,
+                return StoredSegment(id: 0, task: run.task, source: source, sourceIndex: index, episode: line.episode,
                                      startStep: line.startStep, startState: state, actions: line.actions, trueReturn: line.trueReturn)
             }
         } else {

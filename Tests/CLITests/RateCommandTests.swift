@@ -175,6 +175,7 @@ final class RateCommandTests: XCTestCase {
             (["--db", folder + "/walker.db", "--segments", segments, "--classes", "4"], "holds ratings of cartpole-balance with 3 classes"),
             (["--db", folder + "/new.db", "--segments", folder + "/empty.jsonl", "--classes", "4"], "holds no segments"),
             (["--db", folder + "/new.db", "--segments", folder + "/missing", "--classes", "4"], "no segment source at"),
+            (["--db", folder + "/new.db", "--segments", folder, "--classes", "4"], "is not a training run folder: it has no readable config.json"),
             (["--db", folder + "/new.db", "--segments", segments], "say how many rating classes"),
             (["--db", folder + "/new.db", "--segments", segments, "--classes", "7"], "2 to 6 classes"),
         ]
