@@ -36,10 +36,14 @@ public struct SweepRunner: Sendable {
     public let output: @Sendable (String) -> Void
     /// Rewrites the progress line in place (on a terminal).
     public let progressLine: (@Sendable (String) -> Void)?
+    /// Off a terminal, the longest stretch without a progress line while runs
+    /// train (a line is also written whenever the counts change).
+    public let quietInterval: TimeInterval
 
     public init(plan: SweepPlan, executable: String, jobs: Int, extraArguments: [String] = [],
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                output: @escaping @Sendable (String) -> Void, progressLine: (@Sendable (String) -> Void)? = nil) {
+                output: @escaping @Sendable (String) -> Void, progressLine: (@Sendable (String) -> Void)? = nil,
+                quietInterval: TimeInterval = 600) {
         self.plan = plan
         self.executable = executable
         self.jobs = max(1, jobs)
@@ -51,6 +55,7 @@ public struct SweepRunner: Sendable {
         self.environment = environment
         self.output = output
         self.progressLine = progressLine
+        self.quietInterval = quietInterval
     }
 
     /// The environment variable through which a sweep gives its runs its process id
@@ -99,6 +104,7 @@ public struct SweepRunner: Sendable {
         var forwarded: Int32?
         var lastProgress = Date.distantPast
         var lastLine = ""
+        var lastWritten = Date()
         let start = Date()
         queue.reverse()  // pop from the end
 
@@ -158,9 +164,14 @@ public struct SweepRunner: Sendable {
                 lastProgress = Date()
                 let line = progress(outcome: outcome, running: running.map(\.run), queued: queue, start: start)
                 if let progressLine { progressLine(line) } else if line != lastLine && running.count > 0 {
-                    // Off a terminal: a new line only when the counts change.
+                    // Off a terminal (a log file): a new line when the counts change,
+                    // and at least every quietInterval so a long run shows its ETA.
                     let counts = line.components(separatedBy: " · ").first
-                    if counts != lastLine.components(separatedBy: " · ").first { output(line) }
+                    if counts != lastLine.components(separatedBy: " · ").first
+                        || Date().timeIntervalSince(lastWritten) >= quietInterval {
+                        output(line)
+                        lastWritten = Date()
+                    }
                 }
                 lastLine = line
             }

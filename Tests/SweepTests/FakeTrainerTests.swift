@@ -40,11 +40,13 @@ final class FakeTrainerTests: XCTestCase {
         calls = root + "/calls"
     }
 
-    func runner(seeds: [Int], jobs: Int = 2) throws -> SweepRunner {
+    func runner(seeds: [Int], jobs: Int = 2, output: @escaping @Sendable (String) -> Void = { _ in },
+                quietInterval: TimeInterval = 600) throws -> SweepRunner {
         let text = "tasks: [cartpole-balance]\nseeds: \(seeds)\nsteps: 10"
         let plan = try SweepPlan(grid: SweepGrid(try ConfigValue.parse(text, name: "g"), name: "g"), root: root + "/runs")
         return SweepRunner(plan: plan, executable: executable, jobs: jobs,
-                           environment: ["CALLS": calls, "PATH": "/usr/bin:/bin"], output: { _ in })
+                           environment: ["CALLS": calls, "PATH": "/usr/bin:/bin"], output: output,
+                           quietInterval: quietInterval)
     }
 
     func callLines() -> [String] {
@@ -77,7 +79,8 @@ final class FakeTrainerTests: XCTestCase {
     }
 
     func testASignalIsForwardedAndTheStoppedRunIsNotAFailure() throws {
-        let sweep = try runner(seeds: [3, 1], jobs: 1)
+        let lines = LinesBox()
+        let sweep = try runner(seeds: [3, 1], jobs: 1, output: { lines.append($0) }, quietInterval: 0.5)
         let folder = root + "/runs/cartpole-balance/ppo/seed3"
         let done = DispatchSemaphore(value: 0)
         let result = OutcomeBox()
@@ -88,6 +91,9 @@ final class FakeTrainerTests: XCTestCase {
         }
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: folder + "/started") && Date() < deadline { usleep(20_000) }
+        // Off a terminal, a long run still shows progress every quietInterval.
+        while lines.value.filter({ $0.hasPrefix("runs: 0 done, 1 running") }).count < 3 && Date() < deadline { usleep(50_000) }
+        XCTAssertGreaterThanOrEqual(lines.value.filter { $0.hasPrefix("runs: 0 done, 1 running") }.count, 3, "\(lines.value)")
         kill(getpid(), SIGINT)
         XCTAssertEqual(done.wait(timeout: .now() + 20), .success, "the sweep did not stop")
         XCTAssertEqual(result.value, SweepRunner.Outcome(finished: 0, failed: 0, unfinished: 2, stoppedBy: SIGINT),
@@ -97,6 +103,14 @@ final class FakeTrainerTests: XCTestCase {
         XCTAssertEqual(sweep.plan.state(of: sweep.plan.runs[0]), .interrupted)
         XCTAssertEqual(sweep.plan.state(of: sweep.plan.runs[1]), .new)
     }
+}
+
+/// Collects the sweep's output lines from its thread.
+final class LinesBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    var value: [String] { lock.lock(); defer { lock.unlock() }; return stored }
+    func append(_ line: String) { lock.lock(); stored.append(line); lock.unlock() }
 }
 
 /// Carries the outcome back from the sweep's thread.
