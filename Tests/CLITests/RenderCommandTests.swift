@@ -60,7 +60,7 @@ final class RenderCommandTests: XCTestCase {
             (["--replay", replay, "--filmstrip", folder + "/no/such/folder.png"], [:], "cannot write"),
             (["--replay", replay], [:], "nothing to write"),
             (["--filmstrip", strip], [:], "give a source"),
-            (["--run", folder, "--rating", "0", "--filmstrip", strip], [:], "holds no run"),
+            (["--run", folder, "--rating", "0", "--filmstrip", strip], [:], "is not a training run folder: it has no readable config.json"),
             (["--run", folder, "--best", "0", "--filmstrip", strip], [:], "--best must be at least 1"),
             (["--run", folder, "--best", "2", "--worst", "2", "--filmstrip", strip], [:], "exactly one of"),
             (["--replay", replay, "--filmstrip", strip, "--quality", "ultra"], [:], "unknown --quality 'ultra'"),

@@ -111,7 +111,7 @@ final class ViewCommandTests: XCTestCase {
             (["--run", run, "--rating", "100"], [:], "rating 100 is not in"),
             (["--run", run, "--order", "random"], [:], "unknown --order 'random'; valid: file, rating, disagreement"),
             (["--run", run, "--best", "2", "--worst", "2"], [:], "at most one of"),
-            (["--run", folder], [:], "holds no run"),
+            (["--run", folder], [:], "is not a training run folder: it has no readable config.json"),
             ([], [:], "give a source"),
         ]
         for (arguments, environment, expected) in cases {
