@@ -48,13 +48,15 @@ public final class ClipPlayer {
         writer.begin(clip)
         try emit(clip: clip, index: 0, reward: nil, into: writer)
         var rewards: [Double] = []
+        var returnSoFar = 0.0
         let bounds = environment.actionSpec
         while !step.isLast {
             var action = agent.deterministicActions([step.observation.values])[0]
             for j in action.indices { action[j] = min(max(action[j], bounds.lower[j]), bounds.upper[j]) }
             step = try environment.step(action)
             rewards.append(step.reward)
-            try emit(clip: clip, index: rewards.count, reward: step.reward, into: writer)
+            returnSoFar += step.reward
+            try emit(clip: clip, index: rewards.count, reward: step.reward, returnSoFar: returnSoFar, into: writer)
         }
         return rewards
     }
@@ -81,17 +83,21 @@ public final class ClipPlayer {
         return rewards
     }
 
-    private func emit(clip: ClipInfo, index: Int, reward: Double?, into writer: ClipWriter) throws {
+    private func emit(clip: ClipInfo, index: Int, reward: Double?, returnSoFar: Double? = nil, into writer: ClipWriter) throws {
         let data = environment.physics.data
-        let captioned = writer.wantsCaptionedFrame ? renderer.render(data, caption: Self.caption(clip: clip, index: index, reward: reward)) : nil
+        let captioned = writer.wantsCaptionedFrame
+            ? renderer.render(data, caption: Self.caption(clip: clip, index: index, reward: reward, returnSoFar: returnSoFar)) : nil
         try writer.add(renderer.render(data), captioned: captioned)
     }
 
-    /// The filmstrip caption of a frame: step and reward, and for a rated
-    /// segment its class and true return.
-    public static func caption(clip: ClipInfo, index: Int, reward: Double?) -> [(label: String, value: String)] {
+    /// The filmstrip caption of a frame: step and reward, for a rated
+    /// segment its class and true return, and for a policy episode the return
+    /// so far (`returnSoFar`).
+    public static func caption(clip: ClipInfo, index: Int, reward: Double?,
+                               returnSoFar: Double? = nil) -> [(label: String, value: String)] {
         var rows: [(label: String, value: String)] = [("step", "\(clip.firstStep + index)"),
                                                       ("r", reward.map { fixed($0, digits: 3) } ?? "-")]
+        if let returnSoFar { rows.append(("so far", fixed(returnSoFar, digits: 1))) }
         if let rating = clip.rating { rows.append(("class", "\(rating)")) }
         if let trueReturn = clip.trueReturn { rows.append(("return", fixed(trueReturn, digits: 2))) }
         return rows

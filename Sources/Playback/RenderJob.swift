@@ -43,6 +43,9 @@ public struct RenderSummary: Sendable, Equatable {
     public var clips: Int
     public var frames: Int
     public var framesPerSecond: Double
+    /// The sum of the rewards each clip played, in clip order (a policy
+    /// episode's return).
+    public var returns: [Double]
 }
 
 /// Renders a source's clips into the requested outputs.
@@ -66,24 +69,28 @@ public enum RenderJob {
                                     height: settings.height, framesPerSecond: fps)
         let player = ClipPlayer(environment: environment, renderer: renderer)
         var frames = 0
+        var returns: [Double] = []
         do {
             for clip in plan.clips {
+                let rewards: [Double]
                 switch clip.content {
                 case let .segment(state, actions):
-                    try player.playSegment(state: state, actions: actions, clip: clip.info, into: writer)
-                    frames += actions.count + 1
+                    rewards = try player.playSegment(state: state, actions: actions, clip: clip.info, into: writer)
                 case let .episode(seed):
-                    frames += try player.playEpisode(agent: agent!, seed: seed, clip: clip.info, into: writer).count + 1
+                    rewards = try player.playEpisode(agent: agent!, seed: seed, clip: clip.info, into: writer)
                 case let .random(steps, seed):
-                    frames += try player.playRandomActions(steps: steps, seed: seed, clip: clip.info, into: writer).count + 1
+                    rewards = try player.playRandomActions(steps: steps, seed: seed, clip: clip.info, into: writer)
                 }
+                frames += rewards.count + 1
+                returns.append(rewards.reduce(0, +))
             }
             try writer.finish()
         } catch {
             writer.cancel()
             throw error
         }
-        return RenderSummary(task: plan.task, camera: camera.description, clips: plan.clips.count, frames: frames, framesPerSecond: fps)
+        return RenderSummary(task: plan.task, camera: camera.description, clips: plan.clips.count, frames: frames,
+                             framesPerSecond: fps, returns: returns)
     }
 
     /// The task and the clips a source stands for.
@@ -127,13 +134,7 @@ public enum RenderJob {
                 if case .best = source { indices = ratings.best(count) } else { indices = ratings.worst(count) }
                 clips = try indices.map { try Self.rated(ratings, $0) }
             case let .episodes(run, count, seed):
-                _ = try RunDirectory(existing: run)
-                let configPath = run + "/config.json"
-                do {
-                    task = try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: configPath))).task
-                } catch {
-                    throw RunError("cannot read the run's configuration \(configPath): \(error.localizedDescription)")
-                }
+                task = try SegmentReturnSurvey.runConfiguration(folder: run).task
                 guard FileManager.default.fileExists(atPath: run + "/checkpoint.weights") else {
                     throw RunError("\(run) has no checkpoint.weights yet (the run saves its policy at checkpoints)")
                 }

@@ -76,6 +76,15 @@ struct RenderCommand: ParsableCommand {
         }
         let written = [output, filmstrip, video].compactMap { $0 }.joined(separator: ", ")
         print("\(summary.task): \(summary.clips) clip(s), \(summary.frames) frames from camera \(summary.camera) at \(summary.framesPerSecond) fps -> \(written)")
+        if case let .episodes(_, _, seed) = source {
+            for (index, value) in summary.returns.enumerated() {
+                print(String(format: "episode %d (seed %llu): return %.1f", index, seed + UInt64(index), value))
+            }
+            if summary.returns.count > 1 {
+                let mean = summary.returns.reduce(0, +) / Double(summary.returns.count)
+                print(String(format: "mean return %.1f over %d episodes", mean, summary.returns.count))
+            }
+        }
     }
 
     private func clipSource() throws -> ClipSource {

@@ -88,10 +88,27 @@ final class RenderJobTests: XCTestCase {
     func testPolicyEpisodesRunToTheEndOfTheEpisode() throws {
         let folder = try temporaryFolder(self)
         let run = try makeRun(task: "cartpole-balance", ratings: [], length: 1, in: folder)
-        let summary = try RenderJob.run(.episodes(run: run, count: 1, seed: 0), settings: RenderSettings(width: 32, height: 24, quality: .fast),
+        let summary = try RenderJob.run(.episodes(run: run, count: 2, seed: 4), settings: RenderSettings(width: 32, height: 24, quality: .fast),
                                         outputs: .init(filmstrip: folder + "/policy.png", filmstripStride: 100), models: try testModels())
-        XCTAssertEqual(summary.frames, 1001)
+        XCTAssertEqual(summary.frames, 2 * 1001)
         XCTAssertEqual(try pngSize(folder + "/policy.png").width, 11 * 32 + 10 * 2)
+        // Each episode's return is what the run's deterministic policy earns from that seed's start.
+        let environment = try Suite.make("cartpole-balance", models: try testModels())
+        let agent = try SegmentReturnSurvey.loadAgent(run: run, config: SegmentReturnSurvey.runConfiguration(folder: run),
+                                                      observationSize: environment.observationSpec.size,
+                                                      actionSize: environment.actionSpec.size)
+        let expected = try [UInt64(4), 5].map { seed -> Double in
+            var step = try environment.reset(seed: seed)
+            var total = 0.0
+            while !step.isLast {
+                let action = agent.deterministicActions([step.observation.values])[0].map { min(max($0, -1), 1) }
+                step = try environment.step(action)
+                total += step.reward
+            }
+            return total
+        }
+        XCTAssertEqual(summary.returns, expected)
+        XCTAssertNotEqual(expected[0], expected[1])
     }
 
     func testAFailureHalfwayLeavesNoOutputBehind() throws {
