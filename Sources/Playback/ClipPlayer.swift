@@ -46,7 +46,7 @@ public final class ClipPlayer {
     public func playEpisode(agent: PPOAgent, seed: UInt64, clip: ClipInfo, into writer: ClipWriter) throws -> [Double] {
         var step = try environment.reset(seed: seed)
         writer.begin(clip)
-        try emit(clip: clip, index: 0, reward: nil, into: writer)
+        try emit(clip: clip, index: 0, reward: nil, returnSoFar: 0, into: writer)
         var rewards: [Double] = []
         var returnSoFar = 0.0
         let bounds = environment.actionSpec
