@@ -79,11 +79,11 @@ final class FakeTrainerTests: XCTestCase {
     }
 
     func testASignalIsForwardedAndTheStoppedRunIsNotAFailure() throws {
-        let lines = LinesBox()
-        let sweep = try runner(seeds: [3, 1], jobs: 1, output: { lines.append($0) }, quietInterval: 0.5)
+        let lines = LockedBox<[String]>([])
+        let sweep = try runner(seeds: [3, 1], jobs: 1, output: { line in lines.update { $0.append(line) } }, quietInterval: 0.5)
         let folder = root + "/runs/cartpole-balance/ppo/seed3"
         let done = DispatchSemaphore(value: 0)
-        let result = OutcomeBox()
+        let result = LockedBox<SweepRunner.Outcome?>(nil)
         let watch = SignalWatch(signals: [SIGINT])
         DispatchQueue.global().async {
             result.value = sweep.run(signals: watch)
@@ -105,20 +105,14 @@ final class FakeTrainerTests: XCTestCase {
     }
 }
 
-/// Collects the sweep's output lines from its thread.
-final class LinesBox: @unchecked Sendable {
+/// A value shared with the sweep's thread (its output lines, its outcome).
+final class LockedBox<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var stored: [String] = []
-    var value: [String] { lock.lock(); defer { lock.unlock() }; return stored }
-    func append(_ line: String) { lock.lock(); stored.append(line); lock.unlock() }
-}
-
-/// Carries the outcome back from the sweep's thread.
-final class OutcomeBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: SweepRunner.Outcome?
-    var value: SweepRunner.Outcome? {
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value {
         get { lock.lock(); defer { lock.unlock() }; return stored }
         set { lock.lock(); stored = newValue; lock.unlock() }
     }
+    func update(_ change: (inout Value) -> Void) { lock.lock(); change(&stored); lock.unlock() }
 }
