@@ -131,6 +131,8 @@ public struct EvaluationPoint: Sendable, Equatable {
     public var meanReturn: Double
     public var stdReturn: Double
     public var episodes: Int
+    /// Each episode's return; nil in files written before they were recorded.
+    public var returns: [Double]? = nil
 }
 
 /// One line of a run's `feedback.jsonl`.
@@ -159,6 +161,7 @@ extension RunRecord {
         guard columns.count == names.count else {
             throw RunError("\(self.path)/evaluations.csv lacks one of the columns \(names.joined(separator: ", "))")
         }
+        let returnsColumn = header.firstIndex(of: "returns")
         return try lines.dropFirst().enumerated().map { index, line in
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == header.count, let steps = Int(fields[columns[0]]),
@@ -166,7 +169,14 @@ extension RunRecord {
                   let episodes = Int(fields[columns[3]]) else {
                 throw RunError("\(self.path)/evaluations.csv line \(index + 2) is malformed")
             }
-            return EvaluationPoint(envSteps: steps, meanReturn: mean, stdReturn: std, episodes: episodes)
+            var returns: [Double]?
+            if let returnsColumn {
+                returns = fields[returnsColumn].split(separator: " ").compactMap { Double($0) }
+                guard returns!.count == episodes else {
+                    throw RunError("\(self.path)/evaluations.csv line \(index + 2) has \(returns!.count) readable returns for \(episodes) episodes")
+                }
+            }
+            return EvaluationPoint(envSteps: steps, meanReturn: mean, stdReturn: std, episodes: episodes, returns: returns)
         }
     }
 

@@ -174,13 +174,28 @@ public final class RunLock {
 /// A CSV file that gets one complete line per `append`.
 public final class CSVLog {
     private let handle: FileHandle
+    /// The file's columns: those asked for, or for a resumed log written by an
+    /// earlier version, the leading ones its header has.
     public let columns: [String]
+    /// Values per `append`: one per column asked for.
+    private let rowLength: Int
 
     /// A new log holding only the header; or, with `keepingBytes`, an existing
-    /// one cut back to that many bytes (a resumed run's position) and appended to.
+    /// one cut back to that many bytes (a resumed run's position) and appended
+    /// to. A resumed log keeps its header: if it names only the first of
+    /// `columns` (a run started by an earlier version), rows get only those.
     public init(path: String, columns: [String], keepingBytes: UInt64? = nil) throws {
+        rowLength = columns.count
+        if keepingBytes != nil, let existing = Self.header(path: path), existing != columns {
+            guard existing.count < columns.count, Array(columns.prefix(existing.count)) == existing else {
+                throw RunError("cannot resume: \(path) has the columns \(existing.joined(separator: ",")), "
+                               + "not the \(columns.joined(separator: ",")) this version writes")
+            }
+            self.columns = existing
+        } else {
+            self.columns = columns
+        }
         self.handle = try openLog(path: path, header: columns.joined(separator: ",") + "\n", keepingBytes: keepingBytes)
-        self.columns = columns
     }
 
     deinit { try? handle.close() }
@@ -188,10 +203,20 @@ public final class CSVLog {
     /// Bytes written so far.
     public var size: UInt64 { handle.offsetInFile }
 
-    /// Appends one row; values are formatted with `description`.
+    /// Appends one row of a value per column asked for at `init`; values are
+    /// formatted with `description`, and those of columns the file lacks are left out.
     public func append(_ values: [CustomStringConvertible]) {
-        precondition(values.count == columns.count, "CSV row has \(values.count) values for \(columns.count) columns")
-        handle.write(Data((values.map(\.description).joined(separator: ",") + "\n").utf8))
+        precondition(values.count == rowLength, "CSV row has \(values.count) values for \(rowLength) columns")
+        handle.write(Data((values.prefix(columns.count).map(\.description).joined(separator: ",") + "\n").utf8))
+    }
+
+    /// The column names of the file's first line; nil if it is missing or empty.
+    private static func header(path: String) -> [String]? {
+        guard let file = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? file.close() }
+        guard let data = try? file.read(upToCount: 65536), !data.isEmpty else { return nil }
+        let firstLine = data.prefix { $0 != UInt8(ascii: "\n") }
+        return String(decoding: firstLine, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     }
 }
 

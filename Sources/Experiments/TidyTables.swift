@@ -10,7 +10,9 @@ import RewardLearning
 /// field as a column.
 public struct TidyTables: Sendable {
     /// Columns after the config fields in `runs.csv`.
-    public static let evaluationColumns = ["env_steps", "mean_return", "std_return", "episodes"]
+    /// `returns` holds each episode's return, separated by spaces (empty for
+    /// runs whose evaluations.csv predates it).
+    public static let evaluationColumns = ["env_steps", "mean_return", "std_return", "episodes", "returns"]
     /// Columns after the config fields in `feedback.csv`. Weights are members'
     /// means: `regression_weight` and `classification_weight` are the
     /// effective weights on L_reg and L_cls (½e^(−s₁) and e^(−s₂) for the
@@ -58,7 +60,8 @@ public struct TidyTables: Sendable {
             do {
                 for point in try run.evaluations() {
                     runLines.append(CSVText.line(prefix + ["\(point.envSteps)", text(point.meanReturn),
-                                                           text(point.stdReturn), "\(point.episodes)"]))
+                                                           text(point.stdReturn), "\(point.episodes)",
+                                                           point.returns.map { $0.map { "\($0)" }.joined(separator: " ") } ?? ""]))
                 }
             } catch { warnings.append("\(error)") }
             do {

@@ -26,6 +26,9 @@ public struct TrainingSummary: Codable, Sendable {
     public var finalPearson: Double?
     /// Wall seconds spent training the reward model, over all feedback rounds.
     public var rewardTrainingSeconds: Double?
+    /// Each episode's return in the final evaluation (absent in summaries
+    /// written before it was recorded).
+    public var finalEvalReturns: [Double]? = nil
 
     enum CodingKeys: String, CodingKey {
         case task, method, seed, updates
@@ -39,6 +42,7 @@ public struct TrainingSummary: Codable, Sendable {
         case finalSpearman = "final_spearman"
         case finalPearson = "final_pearson"
         case rewardTrainingSeconds = "reward_training_seconds"
+        case finalEvalReturns = "final_eval_returns"
     }
 }
 
@@ -172,7 +176,8 @@ public final class TrainingRun {
         progressLog = try CSVLog(path: directory.file("progress.csv"), columns: Self.progressColumns,
                                  keepingBytes: logSizes?[0])
         evaluationLog = try CSVLog(path: directory.file("evaluations.csv"),
-                                   columns: ["env_steps", "mean_return", "std_return", "episodes"], keepingBytes: logSizes?[1])
+                                   columns: ["env_steps", "mean_return", "std_return", "episodes", "returns"],
+                                   keepingBytes: logSizes?[1])
         let agent = session.agent, collector = session.collector
 
         // Rating-based methods: a reward model and its feedback loop.
@@ -348,7 +353,8 @@ public final class TrainingRun {
             if position.envSteps >= position.nextEvaluation || isLast {
                 evaluation = try Evaluation.run(agent: agent, environments: evaluationEnvironments)
                 evaluationLog.append([position.envSteps, Self.format(evaluation!.meanReturn),
-                                      Self.format(evaluation!.standardDeviation), evaluation!.returns.count])
+                                      Self.format(evaluation!.standardDeviation), evaluation!.returns.count,
+                                      evaluation!.returns.map(Self.format).joined(separator: " ")])
                 position.lastEvaluation = evaluation
                 while position.nextEvaluation <= position.envSteps { position.nextEvaluation += config.evaluationInterval }
             }
@@ -379,7 +385,8 @@ public final class TrainingRun {
                                       finalTrainReturn: recentReturn, physicsFailures: collector.physicsFailures,
                                       ratings: feedback?.ratingCount, finalSpearman: feedback?.lastReport?.spearman,
                                       finalPearson: feedback?.lastReport?.pearson,
-                                      rewardTrainingSeconds: feedback?.trainingSeconds)
+                                      rewardTrainingSeconds: feedback?.trainingSeconds,
+                                      finalEvalReturns: position.lastEvaluation!.returns)
         try directory.writeJSON(summary, to: "summary.json")
         directory.removeCheckpoints()
         return summary

@@ -159,10 +159,13 @@ final class ResultsTableTests: XCTestCase {
 
     func testTidyTablesListEveryEvaluationAndMarkCopiesAndUnfinishedRuns() throws {
         let root = try writeFixture()
-        let evaluations = "env_steps,mean_return,std_return,episodes\n500,1.5,0.5,10\n1000,10,1,10\n"
-        for run in ["a/ours/n4/seed0", "copy/of/seed0", "a/ours/n4/seed2", "b/ours/n4/seed0"] {
+        let evaluations = "env_steps,mean_return,std_return,episodes,returns\n500,1.5,0.5,2,1 2\n1000,10,1,2,9 11\n"
+        for run in ["a/ours/n4/seed0", "copy/of/seed0", "a/ours/n4/seed2"] {
             try evaluations.write(toFile: "\(root)/\(run)/evaluations.csv", atomically: true, encoding: .utf8)
         }
+        // One written before each episode's return was recorded.
+        try "env_steps,mean_return,std_return,episodes\n500,1.5,0.5,10\n1000,10,1,10\n"
+            .write(toFile: "\(root)/b/ours/n4/seed0/evaluations.csv", atomically: true, encoding: .utf8)
         let tables = TidyTables(catalog: try RunCatalog(root: root))
         let lines = tables.runs.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let header = lines[0]
@@ -173,6 +176,8 @@ final class ResultsTableTests: XCTestCase {
                                                  "b/ours/n4/seed0", "b/ours/n4/seed0", "copy/of/seed0", "copy/of/seed0"])
         XCTAssertEqual(rows.map { $0["env_steps"]! }, Array(repeating: ["500", "1000"], count: 4).flatMap { $0 })
         XCTAssertEqual(rows[0]["mean_return"], "1.5")
+        XCTAssertEqual(rows[0]["returns"], "1.0 2.0")
+        XCTAssertEqual(rows[4]["returns"], "")
         XCTAssertEqual(rows[0]["finished"], "true")
         XCTAssertEqual(rows[2]["finished"], "false")
         XCTAssertEqual(rows[6]["duplicate_of"], "a/ours/n4/seed0")

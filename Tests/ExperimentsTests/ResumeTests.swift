@@ -195,6 +195,30 @@ final class ResumeTests: XCTestCase {
         XCTAssert(FileManager.default.fileExists(atPath: folder + "/my-notes.txt"), "files the run did not write are kept")
     }
 
+    /// A run started by an earlier version resumes into its own columns: a log
+    /// whose header names only the leading columns gets rows of those alone,
+    /// and one whose header names others is refused.
+    func testResumedLogKeepsTheColumnsItWasStartedWith() throws {
+        let folder = temporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/evaluations.csv"
+        let earlier = "env_steps,mean_return\n512,1.5\n1024,2.5\n"
+        try earlier.write(toFile: path, atomically: true, encoding: .utf8)
+        let kept = UInt64("env_steps,mean_return\n512,1.5\n".utf8.count)
+        do {
+            let log = try CSVLog(path: path, columns: ["env_steps", "mean_return", "returns"], keepingBytes: kept)
+            XCTAssertEqual(log.columns, ["env_steps", "mean_return"])
+            log.append([1536, 3.5, "3 4"])
+        }
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "env_steps,mean_return\n512,1.5\n1536,3.5\n")
+
+        let current = try CSVLog(path: path, columns: ["env_steps", "mean_return"], keepingBytes: kept)
+        XCTAssertEqual(current.columns, ["env_steps", "mean_return"])
+        XCTAssertThrowsError(try CSVLog(path: path, columns: ["env_steps", "std_return", "returns"], keepingBytes: kept)) { error in
+            XCTAssert("\(error)".contains("has the columns env_steps,mean_return"), "\(error)")
+        }
+    }
+
     func testARunThatFailsBeforeItsFirstStepLeavesNoFolder() throws {
         let folder = temporaryFolder()
         // A models folder whose cartpole model is unreadable.

@@ -74,6 +74,44 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertNoThrow(try RunDirectory(path: folder, overwrite: true))
     }
 
+    /// Every evaluation records each episode's return; their mean and standard
+    /// deviation are the row's, and the last row's are the summary's.
+    func testEvaluationsRecordEachEpisodesReturn() throws {
+        let root = temporaryFolder()
+        let summary = try TrainingRun.run(tinyConfig(seed: 2), models: models(),
+                                          directory: RunDirectory(path: root + "/run", overwrite: false))
+        let points = try XCTUnwrap(RunCatalog(root: root).runs.first).evaluations()
+        XCTAssertEqual(points.map(\.envSteps), [512, 768])
+        for point in points {
+            let returns = try XCTUnwrap(point.returns)
+            XCTAssertEqual(returns.count, 2)
+            let mean = returns.reduce(0, +) / 2
+            let deviation = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 2).squareRoot()
+            XCTAssertEqual(mean, point.meanReturn, accuracy: 1e-5 * max(1, abs(mean)))
+            XCTAssertEqual(deviation, point.stdReturn, accuracy: 1e-5 * max(1, abs(mean)))
+        }
+        let finalReturns = try XCTUnwrap(summary.finalEvalReturns)
+        XCTAssertEqual(finalReturns.count, 2)
+        for (written, exact) in zip(try XCTUnwrap(points.last?.returns), finalReturns) {
+            XCTAssertEqual(written, exact, accuracy: 1e-5 * max(1, abs(exact)))
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "/run/summary.json"))) as? [String: Any]
+        XCTAssertEqual(json?["final_eval_returns"] as? [Double], finalReturns)
+
+        // A file written before the returns were recorded still reads, without them.
+        try "env_steps,mean_return,std_return,episodes\n512,1.5,0.5,2\n".write(toFile: root + "/run/evaluations.csv",
+                                                                                 atomically: true, encoding: .utf8)
+        let earlier = try XCTUnwrap(RunCatalog(root: root).runs.first).evaluations()
+        XCTAssertEqual(earlier.map(\.meanReturn), [1.5])
+        XCTAssertNil(earlier.first?.returns)
+        // One whose returns do not match its episode count is named as malformed.
+        try "env_steps,mean_return,std_return,episodes,returns\n512,1.5,0.5,2,1.5\n".write(toFile: root + "/run/evaluations.csv",
+                                                                                           atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try XCTUnwrap(RunCatalog(root: root).runs.first).evaluations()) { error in
+            XCTAssert("\(error)".contains("line 2 has 1 readable returns for 2 episodes"), "\(error)")
+        }
+    }
+
     func testInvalidConfigurationIsRejectedBeforeTraining() throws {
         var config = tinyConfig(seed: 0)
         config.ppo.minibatchSize = 10_000

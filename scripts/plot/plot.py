@@ -158,7 +158,7 @@ def mean_and_se(values):
 
 
 def load(tables):
-    runs = pd.read_csv(tables / "runs.csv", dtype={"variant": str, "duplicate_of": str})
+    runs = pd.read_csv(tables / "runs.csv", dtype={"variant": str, "duplicate_of": str, "returns": str})
     feedback = pd.read_csv(tables / "feedback.csv", dtype={"variant": str, "duplicate_of": str})
     frames = []
     for frame in (runs, feedback):
