@@ -66,5 +66,19 @@ extension CommandLineTests {
             let size = (try? FileManager.default.attributesOfItem(atPath: figures + "/" + name + ".png"))?[.size] as? Int ?? 0
             XCTAssertGreaterThan(size, 5000, "\(name).png")
         }
+
+        // The kept result files summarise as the runs do.
+        let kept = temporaryFolder("smoke-kept")
+        let keep = try run(["keep", root, "--to", kept])
+        XCTAssertEqual(keep.status, 0, keep.error)
+        XCTAssert(keep.output.hasPrefix("kept 8 finished runs of \(root) in \(kept)"), keep.output)
+        XCTAssertEqual(try run(["summarize", kept, "--format", "csv"]).output, try run(["summarize", root, "--format", "csv"]).output)
+        let keptFiles = FileManager.default.enumerator(atPath: kept)?.allObjects as? [String] ?? []
+        XCTAssertFalse(keptFiles.contains { $0.hasSuffix("checkpoint.weights") || $0.hasSuffix("ratings.jsonl") }, "\(keptFiles)")
+        let empty = temporaryFolder("smoke-empty")
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let nothing = try run(["keep", empty, "--to", kept])
+        XCTAssertNotEqual(nothing.status, 0)
+        XCTAssert(nothing.error.contains("no finished runs"), nothing.error)
     }
 }

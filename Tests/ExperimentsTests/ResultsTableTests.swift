@@ -195,6 +195,28 @@ final class ResultsTableTests: XCTestCase {
         XCTAssertEqual(tables.feedback.split(separator: "\n").count, 1)
     }
 
+    func testKeptResultsSummarizeAsTheRunsDoWithoutTheirBulk() throws {
+        let root = try writeFixture()
+        let evaluations = "env_steps,mean_return,std_return,episodes,returns\n500,1.5,0.5,2,1 2\n"
+        try evaluations.write(toFile: root + "/a/ours/n4/seed0/evaluations.csv", atomically: true, encoding: .utf8)
+        try "{}\n".write(toFile: root + "/a/ours/n4/seed0/ratings.jsonl", atomically: true, encoding: .utf8)
+        let destination = try folder() + "/kept"
+        let kept = try KeptResults.copy(from: root, to: destination)
+        XCTAssertEqual(kept.copied, ["a/ours/n2/seed0", "a/ours/n4/seed0", "a/ours/n4/seed1", "a/ppo/seed0",
+                                     "b/ours/n4/seed0", "copy/of/seed0"])
+        XCTAssertEqual(kept.unfinished, ["a/ours/n4/seed2"])
+        XCTAssertEqual(kept.warnings.count, 2, "\(kept.warnings)")
+        XCTAssertEqual(try ResultsTable(folder: destination).csv, try ResultsTable(folder: root).csv)
+        XCTAssertEqual(FileManager.default.contents(atPath: destination + "/a/ours/n4/seed0/evaluations.csv"), Data(evaluations.utf8))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: destination + "/a/ours/n4/seed0/ratings.jsonl"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: destination + "/a/ours/n4/seed2"))
+        // Copying again replaces the copies; a destination inside the root is refused.
+        XCTAssertEqual(try KeptResults.copy(from: root, to: destination).copied.count, 6)
+        XCTAssertThrowsError(try KeptResults.copy(from: root, to: root + "/a/kept")) { error in
+            XCTAssert("\(error)".contains("is inside"), "\(error)")
+        }
+    }
+
     func testFlatConfigSpellsValuesAsTheyWereWritten() throws {
         let json = #"{"a": {"b": 1, "c": 0.0003, "d": [256, 256], "e": {}, "f": null, "g": true, "h": "x,y"}, "seed": 18446744073709551615}"#
         let flat = try FlatConfig(json: Data(json.utf8))
