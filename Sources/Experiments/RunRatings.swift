@@ -16,7 +16,7 @@ public struct RunRatings: Sendable {
     /// - Throws: `RunError` naming the missing or malformed file.
     public init(folder: String) throws {
         self.folder = folder
-        config = try SegmentReturnSurvey.runConfiguration(folder: folder)
+        config = try RunDirectory.configuration(in: folder)
         let ratingsPath = folder + "/ratings.jsonl"
         guard let text = try? String(contentsOfFile: ratingsPath, encoding: .utf8) else {
             throw RunError("\(folder) has no ratings.jsonl (a run with --method ppo rates nothing)")

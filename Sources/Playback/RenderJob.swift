@@ -60,9 +60,9 @@ public enum RenderJob {
         let renderer = try SceneRenderer(model: environment.physics.model, width: settings.width, height: settings.height,
                                          camera: camera, quality: settings.quality, backend: settings.backend)
         let agent = try plan.policyRun.map { run in
-            try SegmentReturnSurvey.loadAgent(run: run, config: SegmentReturnSurvey.runConfiguration(folder: run),
-                                              observationSize: environment.observationSpec.size,
-                                              actionSize: environment.actionSpec.size)
+            try RunDirectory.agent(in: run, config: RunDirectory.configuration(in: run),
+                                   observationSize: environment.observationSpec.size,
+                                   actionSize: environment.actionSpec.size)
         }
         let fps = TaskView.framesPerSecond(of: environment)
         let writer = try ClipWriter(outputs: outputs, clipCount: plan.clips.count, width: settings.width,
@@ -134,7 +134,7 @@ public enum RenderJob {
                 if case .best = source { indices = ratings.best(count) } else { indices = ratings.worst(count) }
                 clips = try indices.map { try Self.rated(ratings, $0) }
             case let .episodes(run, count, seed):
-                task = try SegmentReturnSurvey.runConfiguration(folder: run).task
+                task = try RunDirectory.configuration(in: run).task
                 guard FileManager.default.fileExists(atPath: run + "/checkpoint.weights") else {
                     throw RunError("\(run) has no checkpoint.weights yet (the run saves its policy at checkpoints)")
                 }

@@ -17,8 +17,8 @@ public struct RunRewardModel {
     public init?(run folder: String, config: TrainingConfig, observationSize: Int, actionSize: Int) throws {
         let path = folder + "/reward_model.weights"
         guard let feedback = config.feedback, FileManager.default.fileExists(atPath: path) else { return nil }
-        let agent = try SegmentReturnSurvey.loadAgent(run: folder, config: config, observationSize: observationSize,
-                                                      actionSize: actionSize)
+        let agent = try RunDirectory.agent(in: folder, config: config, observationSize: observationSize,
+                                           actionSize: actionSize)
         var random = SeededRandom(seed: 0)
         let ensemble = try RewardEnsemble(inputSize: observationSize + actionSize, configuration: feedback.rewardModel, random: &random)
         do { try ensemble.load(from: path) } catch {

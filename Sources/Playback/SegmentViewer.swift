@@ -53,7 +53,7 @@ public final class SegmentViewer {
         environment = try Suite.make(plan.task, models: models)
         predictionEnvironment = try Suite.make(plan.task, models: models)
         let run = Self.runFolder(of: source)
-        let runConfig = try run.map(SegmentReturnSurvey.runConfiguration(folder:))
+        let runConfig = try run.map(RunDirectory.configuration(in:))
         classCount = runConfig?.feedback?.classes
         let sizes = (observations: environment.observationSpec.size, actions: environment.actionSpec.size)
         rewardModel = try runConfig.flatMap { config in

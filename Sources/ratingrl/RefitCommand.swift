@@ -43,7 +43,7 @@ struct RefitCommand: ParsableCommand {
         }
         let rule = try stopRule.map(parseStopRule)
         do {
-            let config = try SegmentReturnSurvey.runConfiguration(folder: runFolder)
+            let config = try RunDirectory.configuration(in: runFolder)
             guard let feedback = config.feedback else {
                 throw RunError("\(runFolder) is a \(config.method) run, which rates nothing; give a run of a rating method")
             }
@@ -58,7 +58,7 @@ struct RefitCommand: ParsableCommand {
             var rounds = try RewardRefit.ratedSegments(ofRun: runFolder, in: environment)
             var testSegments: [Segment] = []
             for other in test {
-                let otherConfig = try SegmentReturnSurvey.runConfiguration(folder: other)
+                let otherConfig = try RunDirectory.configuration(in: other)
                 guard otherConfig.task == config.task else {
                     throw RunError("--test \(other) is a \(otherConfig.task) run; \(runFolder) trains \(config.task)")
                 }

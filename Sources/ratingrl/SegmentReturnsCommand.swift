@@ -29,7 +29,7 @@ struct SegmentReturnsCommand: ParsableCommand {
 
     func run() throws {
         let run = try runFolder.map { folder in
-            do { return (folder: folder, config: try SegmentReturnSurvey.runConfiguration(folder: folder)) } catch {
+            do { return (folder: folder, config: try RunDirectory.configuration(in: folder)) } catch {
                 throw CleanExit.failure(error)
             }
         }
@@ -43,9 +43,9 @@ struct SegmentReturnsCommand: ParsableCommand {
         }
         let agent = try run.map { run in
             do {
-                return try SegmentReturnSurvey.loadAgent(run: run.folder, config: run.config,
-                                                         observationSize: probe.observationSpec.size,
-                                                         actionSize: probe.actionSpec.size)
+                return try RunDirectory.agent(in: run.folder, config: run.config,
+                                              observationSize: probe.observationSpec.size,
+                                              actionSize: probe.actionSpec.size)
             } catch { throw CleanExit.failure(error) }
         }
         let survey = try SegmentReturnSurvey.measure(task: task, agent: agent, episodes: episodes, segmentLength: length,

@@ -94,9 +94,9 @@ final class RenderJobTests: XCTestCase {
         XCTAssertEqual(try pngSize(folder + "/policy.png").width, 11 * 32 + 10 * 2)
         // Each episode's return is what the run's deterministic policy earns from that seed's start.
         let environment = try Suite.make("cartpole-balance", models: try testModels())
-        let agent = try SegmentReturnSurvey.loadAgent(run: run, config: SegmentReturnSurvey.runConfiguration(folder: run),
-                                                      observationSize: environment.observationSpec.size,
-                                                      actionSize: environment.actionSpec.size)
+        let agent = try RunDirectory.agent(in: run, config: RunDirectory.configuration(in: run),
+                                           observationSize: environment.observationSpec.size,
+                                           actionSize: environment.actionSpec.size)
         let expected = try [UInt64(4), 5].map { seed -> Double in
             var step = try environment.reset(seed: seed)
             var total = 0.0

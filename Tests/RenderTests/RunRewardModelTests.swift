@@ -13,7 +13,7 @@ final class RunRewardModelTests: XCTestCase {
     func testThePredictedReturnIsTheSavedEnsemblesSegmentReturn() throws {
         let task = "cartpole-balance"
         let run = try makeRun(task: task, ratings: [(1, 10), (2, 20)], length: 6, in: try temporaryFolder(self))
-        var config = try SegmentReturnSurvey.runConfiguration(folder: run)
+        var config = try RunDirectory.configuration(in: run)
         let environment = try Suite.make(task, models: try testModels())
         let (o, a) = (environment.observationSpec.size, environment.actionSpec.size)
         XCTAssertNil(try RunRewardModel(run: run, config: config, observationSize: o, actionSize: a), "a run without feedback has no reward model")
@@ -25,7 +25,7 @@ final class RunRewardModelTests: XCTestCase {
         let ensemble = try RewardEnsemble(inputSize: o + a, configuration: config.feedback!.rewardModel, random: &random)
         try ensemble.save(to: run + "/reward_model.weights")
         // A policy normaliser that is not the identity, so that using it (or not) shows.
-        let agent = try SegmentReturnSurvey.loadAgent(run: run, config: config, observationSize: o, actionSize: a)
+        let agent = try RunDirectory.agent(in: run, config: config, observationSize: o, actionSize: a)
         agent.normalizer.update((0..<20).map { i in (0..<o).map { j in Double(i * (j + 1)) / 7 - 1 } })
         try agent.save(to: run + "/checkpoint.weights")
 

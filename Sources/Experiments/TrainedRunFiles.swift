@@ -1,0 +1,40 @@
+import Foundation
+import PPO
+import Randomness
+
+/// Reading what a training run left in its folder, for the commands that use
+/// a run (render, view, refit, ratings import, segment-returns).
+extension RunDirectory {
+    /// The configuration a training run folder records in its `config.json`.
+    /// Throws a `RunError` saying what is missing when `folder` is not a run folder.
+    public static func configuration(in folder: String) throws -> TrainingConfig {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+            throw RunError("run folder \(folder) does not exist; give --run the folder a `ratingrl train --out` wrote")
+        }
+        guard isDirectory.boolValue else {
+            throw RunError("\(folder) is a file, not a run folder; give --run the folder a `ratingrl train --out` wrote")
+        }
+        let path = URL(fileURLWithPath: folder).appendingPathComponent("config.json").path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RunError("\(folder) is not a training run folder: it has no readable config.json")
+        }
+        do { return try JSONDecoder().decode(TrainingConfig.self, from: data) } catch {
+            throw RunError("\(path) is not a valid run configuration (\(RunCatalog.describe(error)))")
+        }
+    }
+
+    /// The PPO agent a training run saved in `folder/checkpoint.weights`,
+    /// built with the run's configuration `config`.
+    public static func agent(in folder: String, config: TrainingConfig, observationSize: Int,
+                             actionSize: Int) throws -> PPOAgent {
+        var random = SeededRandom(seed: 0)
+        let agent = PPOAgent(observationSize: observationSize, actionSize: actionSize, config: config.ppo, random: &random)
+        let checkpoint = URL(fileURLWithPath: folder).appendingPathComponent("checkpoint.weights").path
+        guard FileManager.default.fileExists(atPath: checkpoint) else {
+            throw RunError("\(folder) has no checkpoint.weights yet; wait for the run's first checkpoint")
+        }
+        try agent.load(from: checkpoint)
+        return agent
+    }
+}
