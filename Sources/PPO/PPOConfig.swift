@@ -74,12 +74,13 @@ public struct PPOConfig: Codable, Sendable, Equatable {
                   observationClip: try c.decode(Double.self, forKey: .observationClip))
     }
 
-    /// The paper's configuration (METHOD.md §7, after the RbRL code lineage).
+    /// The paper's configuration (METHOD.md §7, after the RbRL code lineage),
+    /// with RbRL's gSDE exploration redrawn every 4 steps.
     public static let paper = PPOConfig(
         environments: 32, stepsPerRollout: 500, minibatchSize: 64, epochs: 20, learningRate: 5e-5,
         clipRange: 0.4, annealClipRange: true, gamma: 0.99, gaeLambda: 0.92, entropyCoefficient: 0,
         valueCoefficient: 0.5, maxGradientNorm: 0.5, adamEpsilon: 1e-5, hiddenSizes: [256, 256, 256],
-        activation: "tanh", logStdInit: 0, gsde: false, gsdeResampleEvery: 4, observationClip: 10)
+        activation: "tanh", logStdInit: 0, gsde: true, gsdeResampleEvery: 4, observationClip: 10)
 
     /// The paper's quadruped variant: 16 environments, minibatch 128, λ 0.9.
     public static let paperQuadruped: PPOConfig = {

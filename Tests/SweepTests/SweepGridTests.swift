@@ -122,6 +122,7 @@ final class SweepGridTests: XCTestCase {
         XCTAssertEqual(rbrl.preset, "rbrl-walker")
         XCTAssertEqual(rbrl.schedule.total, 1000)
         XCTAssertEqual(walker.first { $0.config.method == "ppo" }?.config.ppo.environments, 32, "the paper preset")
+        XCTAssert(walker.allSatisfy { !$0.config.ppo.gsde }, "part 3's main runs were made without gSDE")
         XCTAssertEqual(rbrl.training.stopRule, .accuracy, "rbrl's own default")
         let rbrlBalanced = try XCTUnwrap(runs["walker-paper-rbrl-balanced.yaml"])
         XCTAssertEqual(rbrlBalanced.map(\.config.method), ["rbrl", "rbrl", "rbrl"])
@@ -129,6 +130,7 @@ final class SweepGridTests: XCTestCase {
                        "the same folders, so it needs its own root")
         XCTAssertEqual(rbrlBalanced.first?.config.feedback?.training.stopRule, .balancedAccuracy)
         XCTAssertEqual(rbrlBalanced.first?.config.feedback?.preset, "rbrl-walker")
+        XCTAssertFalse(rbrlBalanced.contains { $0.config.ppo.gsde }, "beside part 3's main runs")
         XCTAssertEqual(walker.first { $0.config.method == "ours" }?.config.feedback?.training.stopRule, .balancedAccuracy)
         let gsde = try XCTUnwrap(runs["walker-paper-gsde.yaml"])
         XCTAssertEqual(Set(gsde.map(\.folder)), Set(walker.map(\.folder)), "part 3's runs, with gSDE")
@@ -138,6 +140,7 @@ final class SweepGridTests: XCTestCase {
         XCTAssertEqual(oursAccuracy.map(\.folder), walker.filter { $0.config.method == "ours" }.map(\.folder))
         XCTAssertEqual(oursAccuracy.map { $0.config.feedback?.training.stopRule }, [.accuracy, .accuracy, .accuracy])
         XCTAssertEqual(oursAccuracy.first?.config.feedback?.preset, "rbrl-walker")
+        XCTAssertFalse(oursAccuracy.contains { $0.config.ppo.gsde }, "beside part 3's main runs")
     }
 
     func testBadGridsAreRejectedNamingTheProblem() {
