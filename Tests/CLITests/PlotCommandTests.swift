@@ -60,7 +60,7 @@ extension CommandLineTests {
 
         let runs = try readCSV(figures + "/runs.csv")
         XCTAssertEqual(Array(runs.header.prefix(5)), ["run", "finished", "group", "variant", "duplicate_of"])
-        XCTAssertEqual(Array(runs.header.suffix(4)), ["env_steps", "mean_return", "std_return", "episodes"])
+        XCTAssertEqual(Array(runs.header.suffix(5)), ["env_steps", "mean_return", "std_return", "episodes", "returns"])
         for column in ["task", "method", "seed", "totalSteps", "feedback.classes", "ppo.environments",
                        "feedback.rewardModel.objective.regression.scale"] {
             XCTAssertTrue(runs.header.contains(column), "no \(column) in \(runs.header)")
@@ -69,6 +69,8 @@ extension CommandLineTests {
         XCTAssertEqual(Set(runs.rows.map { $0["run"]! }), ["ppo/seed0", "ppo/seed1", "ours/seed0", "ours/seed1"])
         XCTAssertEqual(runs.rows.filter { $0["run"] == "ours/seed1" }.map { $0["env_steps"]! }, ["1024", "2048", "3072", "4096"])
         XCTAssertTrue(runs.rows.allSatisfy { $0["finished"] == "true" && $0["duplicate_of"] == "" && $0["episodes"] == "2" })
+        XCTAssertTrue(runs.rows.allSatisfy { $0["returns"]!.split(separator: " ").compactMap { Double($0) }.count == 2 },
+                      "each evaluation episode's return")
         XCTAssertEqual(Set(runs.rows.filter { $0["method"] == "ppo" }.map { $0["feedback.classes"]! }), [""])
         XCTAssertEqual(Set(runs.rows.filter { $0["method"] == "ours" }.map { $0["feedback.classes"]! }), ["4"])
         // Seeds of one method share a group; the two methods do not.

@@ -75,6 +75,10 @@ extension CommandLineTests {
         XCTAssertEqual(try run(["summarize", kept, "--format", "csv"]).output, try run(["summarize", root, "--format", "csv"]).output)
         let keptFiles = FileManager.default.enumerator(atPath: kept)?.allObjects as? [String] ?? []
         XCTAssertFalse(keptFiles.contains { $0.hasSuffix("checkpoint.weights") || $0.hasSuffix("ratings.jsonl") }, "\(keptFiles)")
+        // A sweep whose root starts from the kept copy has nothing left to train.
+        let fromKept = try run(["sweep", "--grid", "smoke", "--out", kept, "--dry-run"])
+        XCTAssertEqual(fromKept.status, 0, fromKept.error)
+        XCTAssert(fromKept.output.contains("8 finished"), fromKept.output)
         let empty = temporaryFolder("smoke-empty")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let nothing = try run(["keep", empty, "--to", kept])
