@@ -133,6 +133,10 @@ public struct EvaluationPoint: Sendable, Equatable {
     public var episodes: Int
     /// Each episode's return; nil in files written before they were recorded.
     public var returns: [Double]? = nil
+
+    /// The columns of `evaluations.csv`, in order; files written before
+    /// `returns` was recorded have only the first four.
+    public static let columns = ["env_steps", "mean_return", "std_return", "episodes", "returns"]
 }
 
 /// One line of a run's `feedback.jsonl`.
@@ -156,12 +160,12 @@ extension RunRecord {
         }
         let lines = text.split(whereSeparator: \.isNewline).map(String.init)
         guard let header = lines.first?.split(separator: ",").map(String.init) else { return [] }
-        let names = ["env_steps", "mean_return", "std_return", "episodes"]
+        let names = Array(EvaluationPoint.columns.prefix(4))
         let columns = names.compactMap { header.firstIndex(of: $0) }
         guard columns.count == names.count else {
             throw RunError("\(self.path)/evaluations.csv lacks one of the columns \(names.joined(separator: ", "))")
         }
-        let returnsColumn = header.firstIndex(of: "returns")
+        let returnsColumn = header.firstIndex(of: EvaluationPoint.columns[4])
         return try lines.dropFirst().enumerated().map { index, line in
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == header.count, let steps = Int(fields[columns[0]]),
@@ -169,12 +173,9 @@ extension RunRecord {
                   let episodes = Int(fields[columns[3]]) else {
                 throw RunError("\(self.path)/evaluations.csv line \(index + 2) is malformed")
             }
-            var returns: [Double]?
-            if let returnsColumn {
-                returns = fields[returnsColumn].split(separator: " ").compactMap { Double($0) }
-                guard returns!.count == episodes else {
-                    throw RunError("\(self.path)/evaluations.csv line \(index + 2) has \(returns!.count) readable returns for \(episodes) episodes")
-                }
+            let returns = returnsColumn.map { fields[$0].split(separator: " ").compactMap { Double($0) } }
+            if let returns, returns.count != episodes {
+                throw RunError("\(self.path)/evaluations.csv line \(index + 2) has \(returns.count) readable returns for \(episodes) episodes")
             }
             return EvaluationPoint(envSteps: steps, meanReturn: mean, stdReturn: std, episodes: episodes, returns: returns)
         }

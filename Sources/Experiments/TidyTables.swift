@@ -9,10 +9,10 @@ import RewardLearning
 /// repeats if it is a copy (`duplicate_of`), and every flattened config.json
 /// field as a column.
 public struct TidyTables: Sendable {
-    /// Columns after the config fields in `runs.csv`.
-    /// `returns` holds each episode's return, separated by spaces (empty for
-    /// runs whose evaluations.csv predates it).
-    public static let evaluationColumns = ["env_steps", "mean_return", "std_return", "episodes", "returns"]
+    /// Columns after the config fields in `runs.csv`: those of a run's
+    /// evaluations.csv. `returns` holds each episode's return, separated by
+    /// spaces (empty for runs whose evaluations.csv predates it).
+    public static let evaluationColumns = EvaluationPoint.columns
     /// Columns after the config fields in `feedback.csv`. Weights are members'
     /// means: `regression_weight` and `classification_weight` are the
     /// effective weights on L_reg and L_cls (½e^(−s₁) and e^(−s₂) for the

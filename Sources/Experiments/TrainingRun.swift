@@ -176,8 +176,7 @@ public final class TrainingRun {
         progressLog = try CSVLog(path: directory.file("progress.csv"), columns: Self.progressColumns,
                                  keepingBytes: logSizes?[0])
         evaluationLog = try CSVLog(path: directory.file("evaluations.csv"),
-                                   columns: ["env_steps", "mean_return", "std_return", "episodes", "returns"],
-                                   keepingBytes: logSizes?[1])
+                                   columns: EvaluationPoint.columns, keepingBytes: logSizes?[1])
         let agent = session.agent, collector = session.collector
 
         // Rating-based methods: a reward model and its feedback loop.

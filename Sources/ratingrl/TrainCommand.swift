@@ -37,8 +37,9 @@ struct TrainCommand: ParsableCommand {
 
         Writes DIR/config.json (fully resolved; usable as --config),
         DIR/progress.csv (one row per PPO update), DIR/evaluations.csv
-        (deterministic evaluations: mean true return and each episode's), DIR/checkpoint.weights
-        and DIR/summary.json (final_eval_return, final_eval_returns, env_steps, wall_seconds, ...).
+        (deterministic evaluations: mean true return and each episode's),
+        DIR/checkpoint.weights and DIR/summary.json (final_eval_return,
+        final_eval_returns, env_steps, wall_seconds, ...).
         The same config and seed give the same progress.csv apart from its two
         timing columns. Rating methods add feedback.jsonl, ratings.jsonl and
         reward_model.weights.
