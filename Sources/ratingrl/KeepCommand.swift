@@ -10,7 +10,7 @@ struct KeepCommand: ParsableCommand {
             Copies config.json, summary.json, evaluations.csv and feedback.jsonl of every finished \
             run below ROOT to the same path below --to, replacing an earlier copy. `summarize` and \
             `plot` read the copy as they read the runs; checkpoints, ratings and reward models stay \
-            behind (a few tens of kB per run instead of megabytes), so the copy cannot be resumed, \
+            behind (kilobytes per run instead of megabytes), so the copy cannot be resumed, \
             refitted or rendered. Unfinished runs are left out and listed.
             """)
 
