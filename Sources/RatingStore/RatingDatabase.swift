@@ -74,17 +74,12 @@ public final class RatingDatabase: Sendable {
         self.path = path
         self.task = task
         self.classCount = classCount
-        let existed = FileManager.default.fileExists(atPath: path)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // WAL with synchronous=NORMAL: a commit survives the process being
-            // killed at any instant (the WAL is in the OS's hands); FULL would
-            // also survive power loss, at an fsync per rating.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
+        let configuration = Self.configuration
         do {
-            if existed { try Self.checkIntegrity(path) }
+            if !FileManager.default.fileExists(atPath: path) {
+                try Self.create(path: path, task: task, classCount: classCount)
+            }
+            try Self.checkIntegrity(path)
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch let error as RatingStoreError {
@@ -112,7 +107,7 @@ public final class RatingDatabase: Sendable {
         guard FileManager.default.fileExists(atPath: path) else { throw RatingStoreError("\(path) does not exist") }
         try checkIntegrity(path)
         do {
-            let queue = try DatabaseQueue(path: path, configuration: { var c = Configuration(); c.readonly = true; return c }())
+            let queue = try DatabaseQueue(path: path, configuration: readOnly)
             return try queue.read { db in
                 let task = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'task'")
                 let classes = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'classes'").flatMap(Int.init)
@@ -267,13 +262,57 @@ public final class RatingDatabase: Sendable {
         return migrator
     }
 
+    private static var configuration: Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL: a commit survives the process being
+            // killed at any instant (the WAL is in the OS's hands); FULL would
+            // also survive power loss, at an fsync per rating.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return configuration
+    }
+
+    /// For reading only; waits (like `configuration`) while another process
+    /// holds a lock instead of failing with "database is locked".
+    private static var readOnly: Configuration {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        return configuration
+    }
+
+    /// Makes a new database (schema and meta) under a temporary name beside
+    /// `path` and links it into place, so that another process (`rate` started
+    /// beside `train`) never sees a half-made file. When another process made
+    /// `path` first, theirs is kept.
+    private static func create(path: String, task: String, classCount: Int) throws {
+        let temporary = path + ".new-\(ProcessInfo.processInfo.processIdentifier)"
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
+        }
+        do {
+            let pool = try DatabasePool(path: temporary, configuration: configuration)
+            try migrator.migrate(pool)
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('task', ?), ('classes', ?)", arguments: [task, "\(classCount)"])
+            }
+            try pool.close()
+        } catch {
+            throw RatingStoreError("cannot create the ratings database \(path) (\(brief(error))); check that its folder exists and is writable")
+        }
+        // link(2), unlike rename(2), fails instead of replacing a file made meanwhile.
+        if link(temporary, path) != 0 && errno != EEXIST {
+            throw RatingStoreError("cannot create the ratings database \(path) (\(String(cString: strerror(errno)))); check that its folder is writable")
+        }
+    }
+
     /// Refuses a file that is not SQLite or fails SQLite's quick check, reading it only.
     private static func checkIntegrity(_ path: String) throws {
         let result: String
         do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let queue = try DatabaseQueue(path: path, configuration: readOnly)
             result = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check").joined(separator: "; ") }
         } catch {
             throw RatingStoreError("\(path) is not a usable ratings database (\(brief(error))); it was left as it is")

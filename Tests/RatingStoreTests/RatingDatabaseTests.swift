@@ -95,6 +95,39 @@ final class RatingDatabaseTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: damaged)), file, "the damaged file was changed")
     }
 
+    /// `rate --db F` started beside `train --ratings-db F` may read F the
+    /// moment it appears: it must then already say what it was made for.
+    func testADatabaseAppearsOnlyWhenComplete() throws {
+        let folder = try folder()
+        final class Findings: @unchecked Sendable {
+            let lock = NSLock()
+            var failures: [String] = []
+            var seen = 0
+            func add(_ failure: String?) { lock.lock(); seen += 1; failure.map { failures.append($0) }; lock.unlock() }
+        }
+        let findings = Findings()
+        for i in 0..<25 {
+            let path = folder + "/r\(i).db"
+            let done = DispatchSemaphore(value: 0)
+            let watcher = Thread {
+                while !FileManager.default.fileExists(atPath: path) {}
+                do { _ = try RatingDatabase.describe(path: path); findings.add(nil) } catch { findings.add("\(error)") }
+                done.signal()
+            }
+            watcher.start()
+            _ = try RatingDatabase(path: path, task: "walker-walk", classCount: 4)
+            done.wait()
+        }
+        XCTAssertEqual(findings.seen, 25)
+        XCTAssertEqual(findings.failures, [], "a reader saw a half-made database")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".new-") }
+        XCTAssertEqual(left, [], "temporary files were left behind")
+
+        XCTAssertThrowsError(try RatingDatabase(path: folder + "/missing/r.db", task: "walker-walk", classCount: 4)) { error in
+            XCTAssert("\(error)".contains("cannot create the ratings database") && "\(error)".contains("folder exists"), "\(error)")
+        }
+    }
+
     /// Moves the WAL into the main file so that the file alone holds the data.
     func checkpointAndClose(_ path: String) throws {
         let process = Process()
