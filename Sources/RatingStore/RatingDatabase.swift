@@ -74,13 +74,12 @@ public final class RatingDatabase: Sendable {
         self.path = path
         self.task = task
         self.classCount = classCount
-        let configuration = Self.configuration
         do {
             if !FileManager.default.fileExists(atPath: path) {
                 try Self.create(path: path, task: task, classCount: classCount)
             }
             try Self.checkIntegrity(path)
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: path, configuration: Self.configuration)
             try Self.migrator.migrate(pool)
         } catch let error as RatingStoreError {
             throw error
@@ -96,7 +95,7 @@ public final class RatingDatabase: Sendable {
                     throw RatingStoreError("\(path) holds ratings of \(storedTask) with \(storedClasses) classes, not \(task) with \(classCount); use another --db or --classes \(storedClasses)")
                 }
             } else {
-                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('task', ?), ('classes', ?)", arguments: [task, "\(classCount)"])
+                try Self.recordMeta(db, task: task, classCount: classCount)
             }
         }
     }
@@ -274,13 +273,17 @@ public final class RatingDatabase: Sendable {
         return configuration
     }
 
-    /// For reading only; waits (like `configuration`) while another process
+    /// `configuration` for reading only: it too waits while another process
     /// holds a lock instead of failing with "database is locked".
     private static var readOnly: Configuration {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(10)
-        return configuration
+        var readOnly = configuration
+        readOnly.readonly = true
+        return readOnly
+    }
+
+    /// What the database was made for, in its meta table.
+    private static func recordMeta(_ db: Database, task: String, classCount: Int) throws {
+        try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('task', ?), ('classes', ?)", arguments: [task, "\(classCount)"])
     }
 
     /// Makes a new database (schema and meta) under a temporary name beside
@@ -295,9 +298,7 @@ public final class RatingDatabase: Sendable {
         do {
             let pool = try DatabasePool(path: temporary, configuration: configuration)
             try migrator.migrate(pool)
-            try pool.write { db in
-                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('task', ?), ('classes', ?)", arguments: [task, "\(classCount)"])
-            }
+            try pool.write { db in try recordMeta(db, task: task, classCount: classCount) }
             try pool.close()
         } catch {
             throw RatingStoreError("cannot create the ratings database \(path) (\(brief(error))); check that its folder exists and is writable")

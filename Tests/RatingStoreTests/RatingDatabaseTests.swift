@@ -110,7 +110,11 @@ final class RatingDatabaseTests: XCTestCase {
             let path = folder + "/r\(i).db"
             let done = DispatchSemaphore(value: 0)
             let watcher = Thread {
-                while !FileManager.default.fileExists(atPath: path) {}
+                // Bounded, so that a creation that throws does not leave this thread spinning.
+                let deadline = Date().addingTimeInterval(30)
+                while !FileManager.default.fileExists(atPath: path) {
+                    guard Date() < deadline else { findings.add("\(path) never appeared"); done.signal(); return }
+                }
                 do { _ = try RatingDatabase.describe(path: path); findings.add(nil) } catch { findings.add("\(error)") }
                 done.signal()
             }
