@@ -29,6 +29,11 @@ public struct TrainingSummary: Codable, Sendable {
     /// Each episode's return in the final evaluation (absent in summaries
     /// written before it was recorded).
     public var finalEvalReturns: [Double]? = nil
+    /// The OpenBLAS kernel (e.g. "Haswell") of the process that finished the
+    /// run. Float sums differ between kernels, so the same config and seed can
+    /// follow another trajectory under another one. Absent in summaries written
+    /// before it was recorded.
+    public var blasKernel: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case task, method, seed, updates
@@ -43,6 +48,7 @@ public struct TrainingSummary: Codable, Sendable {
         case finalPearson = "final_pearson"
         case rewardTrainingSeconds = "reward_training_seconds"
         case finalEvalReturns = "final_eval_returns"
+        case blasKernel = "blas_kernel"
     }
 }
 
@@ -385,7 +391,8 @@ public final class TrainingRun {
                                       ratings: feedback?.ratingCount, finalSpearman: feedback?.lastReport?.spearman,
                                       finalPearson: feedback?.lastReport?.pearson,
                                       rewardTrainingSeconds: feedback?.trainingSeconds,
-                                      finalEvalReturns: position.lastEvaluation!.returns)
+                                      finalEvalReturns: position.lastEvaluation!.returns,
+                                      blasKernel: openBLASCoreName())
         try directory.writeJSON(summary, to: "summary.json")
         directory.removeCheckpoints()
         return summary

@@ -2,6 +2,7 @@ import ArgumentParser
 import Control
 import Experiments
 import Foundation
+import NeuralNet
 import PPO
 import RatingStore
 import Ratings
@@ -155,7 +156,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationFailure(message: error.description)
         }
         if !quiet {
-            print("training \(config.task) with \(config.method) (\(config.preset) preset) for \(config.totalSteps) steps, seed \(config.seed) → \(out)")
+            print("training \(config.task) with \(config.method) (\(config.preset) preset) for \(config.totalSteps) steps, seed \(config.seed), OpenBLAS \(openBLASCoreName()) kernel → \(out)")
         }
         let stored = try Self.storedRatings(config, models: models)
         let people = try Self.people(config, run: out)

@@ -68,6 +68,9 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(decoded, tinyConfig(seed: 1))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any]
         for key in ["final_eval_return", "env_steps", "wall_seconds"] { XCTAssertNotNil(json?[key], key) }
+        // The BLAS kernel is recorded, since the same config and seed can train otherwise under another.
+        XCTAssertEqual(json?["blas_kernel"] as? String, openBLASCoreName())
+        XCTAssertNotEqual(summary.blasKernel, "unknown")
         XCTAssertThrowsError(try RunDirectory(path: folder, overwrite: false)) { error in
             XCTAssert("\(error)".contains("--overwrite"), "\(error)")
         }
