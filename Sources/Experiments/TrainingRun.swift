@@ -29,10 +29,11 @@ public struct TrainingSummary: Codable, Sendable {
     /// Each episode's return in the final evaluation (absent in summaries
     /// written before it was recorded).
     public var finalEvalReturns: [Double]? = nil
-    /// The OpenBLAS kernel (e.g. "Haswell") of the process that finished the
-    /// run. Float sums differ between kernels, so the same config and seed can
-    /// follow another trajectory under another one. Absent in summaries written
-    /// before it was recorded.
+    /// The OpenBLAS kernel (e.g. "Haswell") the run was trained with; for a run
+    /// resumed under other kernels, each in the order used ("Haswell+SkylakeX"),
+    /// which no uninterrupted run repeats. Float sums differ between kernels, so
+    /// the same config and seed can follow another trajectory under another one.
+    /// Absent in summaries written before it was recorded.
     public var blasKernel: String? = nil
 
     enum CodingKeys: String, CodingKey {
@@ -93,6 +94,9 @@ public enum TrainingEvent: Sendable {
     case roundEpoch(round: Int, epoch: Int, epochs: Int, accuracy: Double)
     /// A resumed run continues from `checkpoint` at `envSteps`.
     case resumed(envSteps: Int, checkpoint: String)
+    /// A resumed run was trained so far under the OpenBLAS kernel `previous` and
+    /// continues under `current`: it will not repeat an uninterrupted run.
+    case blasKernelChanged(previous: String, current: String)
     /// A checkpoint could not be used (named in `reason`); an older one is tried.
     case checkpointRejected(reason: String)
     /// No usable checkpoint: the run starts again from its first step.
@@ -134,6 +138,8 @@ public final class TrainingRun {
         var nextEvaluation = Int.max
         var nextCheckpoint = Int.max
         var pretraining = false
+        /// The OpenBLAS kernels the run was trained with so far, in order.
+        var blasKernels: [String] = []
 
         /// A checkpoint file name that sorts by position in the run.
         var name: String { String(format: "update-%08d-%@", update, phase == .roundsDue ? "a" : "b") }
@@ -223,8 +229,10 @@ public final class TrainingRun {
     ///     it returns true the run writes a checkpoint and throws `RunInterrupted`.
     ///   - storedRatings: the ratings of `config.feedback.ratingsDatabase`, when it names one (offline).
     ///   - people: who rates each round's segments when the run waits for ratings (online).
+    ///   - blasKernel: the OpenBLAS kernel this process computes with (recorded in the summary and checkpoints).
     public static func run(_ config: TrainingConfig, models: ModelDirectory, directory: RunDirectory,
                            storedRatings: [RatedSegment]? = nil, people: HumanRaters? = nil,
+                           blasKernel: String = openBLASCoreName(),
                            events: (TrainingEvent) -> Void = { _ in },
                            shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
         let problems = config.problems
@@ -238,16 +246,18 @@ public final class TrainingRun {
             if !existed { try? FileManager.default.removeItem(atPath: directory.path) }
             throw error
         }
+        run.position.blasKernels = [blasKernel]
         return try run.execute(events: events, shouldStop: shouldStop)
     }
 
     /// Continues the run in `directory` from its newest usable checkpoint (a
     /// damaged one is reported and the previous one used; with none, the run
     /// starts again from its config.json) and finishes it. The files it ends
-    /// with are those of an uninterrupted run, but for timings. A finished run
+    /// with are those of an uninterrupted run, but for timings and unless the
+    /// OpenBLAS kernel changed (reported as `.blasKernelChanged`). A finished run
     /// is returned as it is.
     public static func resume(directory: RunDirectory, models: ModelDirectory, storedRatings: [RatedSegment]? = nil,
-                              people: HumanRaters? = nil,
+                              people: HumanRaters? = nil, blasKernel: String = openBLASCoreName(),
                               events: (TrainingEvent) -> Void = { _ in },
                               shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
         if let data = FileManager.default.contents(atPath: directory.file("summary.json")),
@@ -291,11 +301,16 @@ public final class TrainingRun {
                 continue
             }
             events(.resumed(envSteps: run.position.envSteps, checkpoint: file))
+            if let previous = run.position.blasKernels.last, previous != blasKernel {
+                events(.blasKernelChanged(previous: previous, current: blasKernel))
+            }
+            if run.position.blasKernels.last != blasKernel { run.position.blasKernels.append(blasKernel) }
             return try run.execute(events: events, shouldStop: shouldStop)
         }
         events(.restarted(reason: "no usable checkpoint in \(directory.file(RunDirectory.checkpointFolder))"))
         let run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil, lock: lock,
                                   storedRatings: storedRatings, people: people)
+        run.position.blasKernels = [blasKernel]
         return try run.execute(events: events, shouldStop: shouldStop)
     }
 
@@ -392,7 +407,7 @@ public final class TrainingRun {
                                       finalPearson: feedback?.lastReport?.pearson,
                                       rewardTrainingSeconds: feedback?.trainingSeconds,
                                       finalEvalReturns: position.lastEvaluation!.returns,
-                                      blasKernel: openBLASCoreName())
+                                      blasKernel: position.blasKernels.joined(separator: "+"))
         try directory.writeJSON(summary, to: "summary.json")
         directory.removeCheckpoints()
         return summary
@@ -436,6 +451,7 @@ public final class TrainingRun {
                                                position.pretraining ? 1 : 0])
         archive.put("run.wallSeconds", doubles: [position.wallSeconds])
         archive.put("run.recentReturns", doubles: position.recentReturns)
+        archive.put("run.blasKernels", bytes: Data(position.blasKernels.joined(separator: "\n").utf8))
         if let evaluation = position.lastEvaluation {
             archive.put("run.lastEvaluation", doubles: [evaluation.meanReturn, evaluation.standardDeviation] + evaluation.returns)
         }
@@ -471,6 +487,11 @@ public final class TrainingRun {
             position.nextEvaluation = p[3]; position.nextCheckpoint = p[4]; position.pretraining = p[5] == 1
             position.wallSeconds = try archive.doubles("run.wallSeconds").first ?? 0
             position.recentReturns = try archive.doubles("run.recentReturns")
+            // Absent in checkpoints written before kernels were recorded.
+            if archive.has("run.blasKernels") {
+                let names = String(decoding: try archive.bytes("run.blasKernels"), as: UTF8.self)
+                position.blasKernels = names.split(separator: "\n").map(String.init)
+            }
             if archive.has("run.lastEvaluation") {
                 let values = try archive.doubles("run.lastEvaluation")
                 guard values.count >= 2 else { throw damaged("last evaluation") }

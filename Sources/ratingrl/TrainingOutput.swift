@@ -22,6 +22,8 @@ final class TrainingOutput {
             warn("warning: \(reason); starting the run again from its first step")
         case let .resumed(envSteps, checkpoint):
             say("resuming at step \(envSteps) from \((checkpoint as NSString).lastPathComponent)")
+        case let .blasKernelChanged(previous, current):
+            warn("warning: this run was trained so far with OpenBLAS's \(previous) kernel and goes on with \(current), so it will not repeat an uninterrupted run (its summary records both); to continue it identically, stop and resume with OPENBLAS_CORETYPE=\(previous)")
         case let .roundStarted(round, rounds, ratings, buffered, envSteps):
             say("feedback round \(round + 1)/\(rounds) at step \(envSteps): rating \(ratings) segments, then training the reward model on \(buffered)")
             lastEpochPrinted = Date()

@@ -88,6 +88,7 @@ final class ResumeTests: XCTestCase {
                                                          shouldStop: { calls += 1; return calls == target })
                     XCTAssertEqual(resumed.finalEvalReturn, summary.finalEvalReturn)
                     XCTAssertEqual(resumed.finalSpearman, summary.finalSpearman)
+                    XCTAssertEqual(resumed.blasKernel, summary.blasKernel, "resumed under the same kernel")
                 } catch is RunInterrupted {
                     interruptions += 1
                 }
@@ -117,6 +118,33 @@ final class ResumeTests: XCTestCase {
                                                     shouldStop: { calls += 1; return calls == 2 }))
         _ = try TrainingRun.resume(directory: RunDirectory(existing: folder), models: models())
         try assertSameFiles(reference, folder, "quadruped-walk")
+    }
+
+    /// A run resumed under another OpenBLAS kernel says so, and its summary
+    /// names every kernel it was trained with, in order.
+    func testResumingUnderAnotherKernelIsReportedAndRecorded() throws {
+        var config = Self.ratingConfig()
+        config.method = "ppo"
+        config.feedback = nil
+        config.totalSteps = 8 * 256
+        let folder = temporaryFolder()
+        var calls = 0
+        XCTAssertThrowsError(try TrainingRun.run(config, models: models(), directory: RunDirectory(path: folder, overwrite: false),
+                                                 blasKernel: "First", shouldStop: { calls += 1; return calls == 3 }))
+        calls = 0
+        XCTAssertThrowsError(try TrainingRun.resume(directory: RunDirectory(existing: folder), models: models(),
+                                                    blasKernel: "First", events: { event in
+            if case .blasKernelChanged = event { XCTFail("the kernel did not change") }
+        }, shouldStop: { calls += 1; return calls == 2 }))
+        var changes: [String] = []
+        let summary = try TrainingRun.resume(directory: RunDirectory(existing: folder), models: models(),
+                                             blasKernel: "Second", events: { event in
+            if case let .blasKernelChanged(previous, current) = event { changes.append("\(previous)->\(current)") }
+        })
+        XCTAssertEqual(changes, ["First->Second"])
+        XCTAssertEqual(summary.blasKernel, "First+Second")
+        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any]
+        XCTAssertEqual(written?["blas_kernel"] as? String, "First+Second")
     }
 
     func testDamagedNewestCheckpointFallsBackToThePreviousOne() throws {
