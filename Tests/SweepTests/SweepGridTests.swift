@@ -141,6 +141,14 @@ final class SweepGridTests: XCTestCase {
         XCTAssertEqual(oursAccuracy.map { $0.config.feedback?.training.stopRule }, [.accuracy, .accuracy, .accuracy])
         XCTAssertEqual(oursAccuracy.first?.config.feedback?.preset, "rbrl-walker")
         XCTAssertFalse(oursAccuracy.contains { $0.config.ppo.gsde }, "beside part 3's main runs")
+        let classes = try XCTUnwrap(runs["classes-ball_in_cup.yaml"])
+        XCTAssertEqual(classes.count, 2 * 5 * 3)
+        let sharedWithPart2 = try XCTUnwrap(runs["six-tasks-n4.yaml"]).filter {
+            $0.config.task == "ball_in_cup-catch" && $0.config.method != "ppo"
+        }
+        XCTAssertEqual(classes.filter { $0.config.feedback?.classes == 4 }.map(\.config), sharedWithPart2.map(\.config),
+                       "part 4 takes its n = 4 runs from part 2")
+        XCTAssertEqual(classes.filter { $0.config.feedback?.classes == 4 }.map(\.folder), sharedWithPart2.map(\.folder))
     }
 
     func testBadGridsAreRejectedNamingTheProblem() {
