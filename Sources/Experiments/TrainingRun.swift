@@ -301,10 +301,12 @@ public final class TrainingRun {
                 continue
             }
             events(.resumed(envSteps: run.position.envSteps, checkpoint: file))
-            if let previous = run.position.blasKernels.last, previous != blasKernel {
-                events(.blasKernelChanged(previous: previous, current: blasKernel))
+            if run.position.blasKernels.last != blasKernel {
+                if let previous = run.position.blasKernels.last {
+                    events(.blasKernelChanged(previous: previous, current: blasKernel))
+                }
+                run.position.blasKernels.append(blasKernel)
             }
-            if run.position.blasKernels.last != blasKernel { run.position.blasKernels.append(blasKernel) }
             return try run.execute(events: events, shouldStop: shouldStop)
         }
         events(.restarted(reason: "no usable checkpoint in \(directory.file(RunDirectory.checkpointFolder))"))
