@@ -107,6 +107,36 @@ extension CommandLineTests {
         }
         XCTAssertTrue(svgText(figures + "/fig2_learning_curves.svg").contains("environment steps"))
         XCTAssertTrue(outcome.output.contains("no rbrl runs"), "the missing baseline is noted: \(outcome.output)")
+        XCTAssertTrue(outcome.output.contains("no task rated at two or more n: skipped fig4_classes"), outcome.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: figures + "/fig4_classes.png"))
+    }
+
+    /// Rating runs at two n draw final return against n, with PPO's as a line.
+    func testPlotDrawsFinalReturnAgainstTheNumberOfClasses() throws {
+        let root = temporaryFolder("runs"), figures = temporaryFolder("figures")
+        try trainTinyRuns(into: root)
+        for seed in 0..<2 {
+            let arguments = ["train", "--task", "cartpole-balance", "--method", "ours", "--classes", "2",
+                             "--seed", "\(seed)", "--steps", "4096", "--set", "environments=2", "--eval-every", "2048",
+                             "--eval-episodes", "2", "--quiet", "--out", "\(root)/ours-n2/seed\(seed)",
+                             "--first-round", "2048", "--round-interval", "1024", "--ratings", "100",
+                             "--ratings-per-round", "50", "--reward-epochs", "2"]
+            let outcome = try run(arguments)
+            XCTAssertEqual(outcome.status, 0, "\(arguments): \(outcome.error)")
+        }
+
+        let outcome = try run(["plot", root, "--out", figures, "--stamp", "runs: commit abc1234"])
+        XCTAssertEqual(outcome.status, 0, outcome.error)
+        XCTAssertTrue(outcome.output.contains("wrote \(figures)/fig4_classes.svg and .png"), outcome.output)
+        let png = try Data(contentsOf: URL(fileURLWithPath: figures + "/fig4_classes.png"))
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        let svg = svgText(figures + "/fig4_classes.svg")
+        for text in ["rating classes n", "cartpole-balance", "PPO (true reward)", "ours", "runs: commit abc1234"] {
+            XCTAssertTrue(svg.contains(text), "fig4_classes shows \(text)")
+        }
+        // One panel per task: its x axis has exactly the two n the runs used.
+        XCTAssertTrue(svg.contains(">2<") && svg.contains(">4<"), "ticks at n = 2 and 4")
+        XCTAssertFalse(svg.contains(">3<"), "no tick at an n without runs")
     }
 
     func svgText(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }

@@ -15,6 +15,10 @@ Reads TABLES/runs.csv (one row per run and evaluation) and TABLES/feedback.csv
                         the probability that each rating method improves on rbrl
   feedback_rounds       per feedback round: Spearman correlation of learned and
                         true returns on held-out segments, and the learned weights
+  fig4_classes          final true return against the number of rating classes n,
+                        one panel per task rated at two or more n, PPO on the true
+                        reward as a line (the paper's question: at which n, if any,
+                        does a rating method match PPO?)
 
 Only finished runs count, each seed once (copies are left out). A figure with no
 data is skipped with a note on standard output.
@@ -349,6 +353,59 @@ def final_return_bars(runs, out, styles):
          caption=f"bars: mean ± standard error over {seeds_text(finals)}; dots: seeds")
 
 
+def classes_figure(runs, out, styles):
+    """Final return against n per rating method, one panel per task whose
+    rating runs use two or more n; PPO's final return (no n) as a band."""
+    finals = final_returns(runs)
+    rated = finals[finals[CLASSES].notna()]
+    tasks = [task for task in sorted(rated["task"].unique())
+             if rated.loc[rated["task"] == task, CLASSES].nunique() > 1]
+    if not tasks:
+        note("no task rated at two or more n: skipped fig4_classes")
+        return
+    legend_entries = {}
+    figure, axes = grid(len(tasks), extra_lines=legend_rows(series_of(finals)) + 1)
+    for axis, task in zip(axes, tasks):
+        rows = finals[finals["task"] == task]
+        classes = sorted(rows[CLASSES].dropna().unique())
+        keys = series_of(rows)
+        # Series side by side at each n, so that their error bars and dots do not overlap.
+        rating_keys = [key for key in keys if key[0] != "ppo"]
+        offsets = np.linspace(-0.12, 0.12, len(rating_keys)) if len(rating_keys) > 1 else [0.0]
+        for method, variant in keys:
+            series = rows[(rows["method"] == method) & (rows["variant"] == variant)]
+            colour = styles.colour(method)
+            if method == "ppo":
+                mean, se = mean_and_se(series["final_return"])
+                low, high = classes[0] - 0.3, classes[-1] + 0.3
+                handle = axis.axhline(mean, color=colour, linestyle=styles.line(method, variant), linewidth=1.0)
+                axis.fill_between([low, high], mean - se, mean + se, color=colour, alpha=0.12, linewidth=0)
+            else:
+                offset = offsets[rating_keys.index((method, variant))]
+                points = [(n, series.loc[series[CLASSES] == n, "final_return"].to_numpy()) for n in classes]
+                points = [(n, values) for n, values in points if len(values)]
+                stats = [mean_and_se(values) for _, values in points]
+                xs = np.array([n for n, _ in points]) + offset
+                handle = axis.errorbar(xs, [m for m, _ in stats], yerr=[e for _, e in stats], color=colour,
+                                       linestyle=styles.line(method, variant), marker="o", markersize=3,
+                                       capsize=2, elinewidth=0.8)
+                for x, (_, values) in zip(xs, points):
+                    axis.scatter(np.full(len(values), x), values, s=5, color="white", edgecolors=colour,
+                                 linewidths=0.5, zorder=3)
+            legend_entries.setdefault((method_rank(method), method, variant), (styles.label(method, variant), handle))
+        axis.set_xticks(classes)
+        axis.set_xticklabels([f"{int(n)}" for n in classes])
+        axis.set_xlim(classes[0] - 0.3, classes[-1] + 0.3)
+        axis.set_title(task)
+        axis.set_xlabel("rating classes n")
+        axis.set_ylabel("final true return")
+        axis.set_ylim(bottom=0)
+        axis.grid(True, axis="y", linewidth=0.3, alpha=0.5)
+    save(figure, out, "fig4_classes", legend_entries,
+         caption=f"markers: mean ± standard error over {seeds_text(finals)}, open dots: seeds; "
+                 "line and band: PPO on the true reward, mean ± standard error")
+
+
 def score_matrix(finals, method, variant, tasks):
     """Normalised final returns, runs × tasks, with as many runs per task as
     the task with the fewest (rliable needs a full matrix)."""
@@ -544,6 +601,7 @@ def main():
     styles = Styles(pd.concat([runs[["method", "variant"]], feedback[["method", "variant"]]]))
     learning_curves(runs, out, styles)
     final_return_bars(runs, out, styles)
+    classes_figure(runs, out, styles)
     aggregate(runs, out, arguments.reps, styles)
     feedback_rounds(feedback, out, styles)
 
