@@ -10,7 +10,7 @@ struct PlotCommand: ParsableCommand {
             Writes OUT/runs.csv (one row per run and evaluation) and OUT/feedback.csv (one row per \
             run and feedback round), every config.json field a column, then runs scripts/plot/plot.py \
             with the plotting environment's Python (matplotlib and rliable; `make plot-deps` creates it) \
-            to draw learning curves, final returns, an aggregate across tasks and the feedback rounds. \
+            to draw learning curves, final returns (per task and n, and against n where several were rated), an aggregate across tasks and the feedback rounds. \
             A figure without data is skipped with a note. Several folders are read as one (e.g. two \
             sweeps' roots).
             """)

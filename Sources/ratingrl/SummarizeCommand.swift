@@ -23,9 +23,21 @@ struct SummarizeCommand: ParsableCommand {
     @Option(help: "Output format: markdown or csv.")
     var format: Format = .markdown
 
+    @Option(help: ArgumentHelp(
+        "Also tabulate each run's mean return over its last K evaluations (mean ± s.e. over seeds).",
+        discussion: "Steadier than the final evaluation alone when returns swing from one evaluation to the next.",
+        valueName: "K"))
+    var lastEvaluations: Int?
+
+    func validate() throws {
+        if let lastEvaluations, lastEvaluations < 1 {
+            throw ValidationError("--last-evaluations must be at least 1 (got \(lastEvaluations))")
+        }
+    }
+
     func run() throws {
         let table: ResultsTable
-        do { table = try ResultsTable(folders: folders) } catch let error as RunError {
+        do { table = try ResultsTable(folders: folders, lastEvaluations: lastEvaluations) } catch let error as RunError {
             throw ValidationFailure(message: error.description)
         }
         for warning in table.warnings { printError("warning: " + warning) }

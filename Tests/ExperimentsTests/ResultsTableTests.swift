@@ -143,6 +143,49 @@ final class ResultsTableTests: XCTestCase {
         XCTAssertEqual(lines[3], "cartpole-balance,ours,4,1000,2,20.0,10.0,0 1,10.0 30.0,0.7")
     }
 
+    /// Writes evaluations.csv with the given mean returns, every 100 steps.
+    func writeEvaluations(_ means: [Double], at path: String) throws {
+        let lines = ["env_steps,mean_return,std_return,episodes,returns"]
+            + means.enumerated().map { "\(($0.offset + 1) * 100),\($0.element),0,1,\($0.element)" }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path + "/evaluations.csv", atomically: true, encoding: .utf8)
+    }
+
+    func testLateReturnsAverageEachRunsLastEvaluationsThenTheSeeds() throws {
+        let root = try folder()
+        try writeRun(config(method: "ours", steps: 1000, seed: 0), at: root + "/seed0", finalReturn: 300)
+        try writeEvaluations([100, 900, 800, 300], at: root + "/seed0")
+        try writeRun(config(method: "ours", steps: 1000, seed: 1), at: root + "/seed1", finalReturn: 500)
+        try writeEvaluations([0, 400, 600, 500], at: root + "/seed1")
+
+        let table = try ResultsTable(folder: root, lastEvaluations: 3)
+        XCTAssertEqual(table.rows.count, 1)
+        XCTAssertEqual(table.rows[0].lateReturns, [2000.0 / 3, 500])
+        XCTAssertEqual(table.rows[0].lateMean!, (2000.0 / 3 + 500) / 2, accuracy: 1e-9)
+        XCTAssertEqual(table.rows[0].lateStandardError!, (2000.0 / 3 - 500) / 2, accuracy: 1e-9)  // |a − b| / 2 for two
+        XCTAssertEqual(table.rows[0].mean, 400, "the final return column is unchanged")
+        XCTAssertTrue(table.markdown.hasPrefix(
+            "| task | method | runs | final return (mean ± s.e.) | per seed | held-out Spearman | last 3 evaluations (mean ± s.e.) |"),
+            table.markdown)
+        XCTAssertTrue(table.markdown.contains("| 0: 300.0, 1: 500.0 | – | 583.3 ± 83.3 |"), table.markdown)
+        let csv = table.csv.split(separator: "\n").map(String.init)
+        XCTAssertTrue(csv[0].hasSuffix(",spearman,late_mean,late_standard_error,late_returns"), csv[0])
+        let late = csv[1].split(separator: ",", omittingEmptySubsequences: false).suffix(3).map(String.init)
+        XCTAssertEqual(Double(late[0]) ?? 0, 1750.0 / 3, accuracy: 1e-9, csv[1])
+        XCTAssertEqual(Double(late[1]) ?? 0, 250.0 / 3, accuracy: 1e-9, csv[1])
+        XCTAssertEqual(late[2].split(separator: " ").compactMap { Double($0) }, [2000.0 / 3, 500], csv[1])
+
+        // Without the option nothing is read and the columns stay as they were.
+        try FileManager.default.removeItem(atPath: root + "/seed1/evaluations.csv")
+        XCTAssertNil(try ResultsTable(folder: root).rows[0].lateReturns)
+        XCTAssertThrowsError(try ResultsTable(folder: root, lastEvaluations: 3)) { error in
+            XCTAssertEqual("\(error)", "cannot read seed1/evaluations.csv")
+        }
+        try writeEvaluations([1, 2], at: root + "/seed1")
+        XCTAssertThrowsError(try ResultsTable(folder: root, lastEvaluations: 3)) { error in
+            XCTAssertEqual("\(error)", "seed1 has 2 evaluations, fewer than the last 3 asked for; ask for at most 2")
+        }
+    }
+
     func testAFieldOutsideTheHeadlineBecomesAColumnOnlyWhenItSplitsGroups() throws {
         let root = try folder()
         var fast = config(method: "ours", steps: 1000, seed: 0)
