@@ -368,6 +368,8 @@ def classes_figure(runs, out, styles):
     for axis, task in zip(axes, tasks):
         rows = finals[finals["task"] == task]
         classes = sorted(rows[CLASSES].dropna().unique())
+        # The x range: every n with a margin; PPO's band spans all of it.
+        limits = (classes[0] - 0.3, classes[-1] + 0.3)
         keys = series_of(rows)
         # Series side by side at each n, so that their error bars and dots do not overlap.
         rating_keys = [key for key in keys if key[0] != "ppo"]
@@ -377,9 +379,8 @@ def classes_figure(runs, out, styles):
             colour = styles.colour(method)
             if method == "ppo":
                 mean, se = mean_and_se(series["final_return"])
-                low, high = classes[0] - 0.3, classes[-1] + 0.3
                 handle = axis.axhline(mean, color=colour, linestyle=styles.line(method, variant), linewidth=1.0)
-                axis.fill_between([low, high], mean - se, mean + se, color=colour, alpha=0.12, linewidth=0)
+                axis.fill_between(limits, mean - se, mean + se, color=colour, alpha=0.12, linewidth=0)
             else:
                 offset = offsets[rating_keys.index((method, variant))]
                 points = [(n, series.loc[series[CLASSES] == n, "final_return"].to_numpy()) for n in classes]
@@ -395,7 +396,7 @@ def classes_figure(runs, out, styles):
             legend_entries.setdefault((method_rank(method), method, variant), (styles.label(method, variant), handle))
         axis.set_xticks(classes)
         axis.set_xticklabels([f"{int(n)}" for n in classes])
-        axis.set_xlim(classes[0] - 0.3, classes[-1] + 0.3)
+        axis.set_xlim(*limits)
         axis.set_title(task)
         axis.set_xlabel("rating classes n")
         axis.set_ylabel("final true return")
