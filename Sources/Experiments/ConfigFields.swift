@@ -108,6 +108,9 @@ public enum ConfigFields {
             guard !values.isEmpty else {
                 throw ConfigError("\(name): \(dotted(path)) is an empty list; give at least one value")
             }
+            if let twice = values.enumerated().first(where: { index, value in values[..<index].contains(value) })?.element {
+                throw ConfigError("\(name): \(dotted(path)) lists \(twice) twice; each value of an axis makes runs of its own, so give it once")
+            }
             for inner in values { try check(inner, against: schema, path: path, name: name, allowLists: false) }
         case (.list(let values), .list):
             if values.contains(where: { $0.fields != nil || isList($0) }) {
@@ -120,6 +123,9 @@ public enum ConfigFields {
             throw ConfigError("\(name): \(dotted(path)) takes \(schema.kind), e.g. \(schema), not an object")
         case (_, .object):
             throw ConfigError("\(name): \(dotted(path)) is a group of fields (\(schema.fields!.keys.sorted().joined(separator: ", "))), not \(value.kind)")
+        case (.real(let number), _) where !number.isFinite:
+            // config.json is JSON, which holds finite numbers only.
+            throw ConfigError("\(name): \(dotted(path)) must be a finite number, got \(number)")
         default:
             break  // Scalar types are checked when the merged configuration is decoded.
         }

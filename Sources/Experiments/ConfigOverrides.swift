@@ -97,7 +97,9 @@ public struct ConfigOverrides: Sendable {
             }
             config.feedback?.rewardModel.objective.loss = loss
         }
-        if merged.value(at: ["evaluationInterval"]) == nil {
+        // (Intervals derive from the step count only when it is in range, so a bad one is reported once.)
+        let stepsInRange = (1...TrainingConfig.maximumSteps).contains(config.totalSteps)
+        if merged.value(at: ["evaluationInterval"]) == nil && stepsInRange {
             config.evaluationInterval = max(config.ppo.rolloutSize, config.totalSteps / 10)
         }
         if merged.value(at: ["checkpointInterval"]) == nil { config.checkpointInterval = config.evaluationInterval }

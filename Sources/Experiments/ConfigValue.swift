@@ -137,18 +137,33 @@ public enum ConfigValue: Sendable, Equatable, Codable, CustomStringConvertible {
             throw ConfigError("\(name) is not valid YAML: \(Self.firstLine(error))")
         }
         guard let node else { return .object([:]) }
-        return try convert(node, name: name)
+        var budget = maximumValues
+        return try convert(node, name: name, budget: &budget)
     }
+
+    /// The most values (scalars, lists and objects) a configuration or grid
+    /// file may expand to. YAML aliases repeat a value where they stand, so a
+    /// few lines of nested aliases ("billion laughs") could expand without end.
+    public static let maximumValues = 100_000
 
     /// Reads a JSON or YAML file.
     public static func load(path: String) throws -> ConfigValue {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            let hint = FileManager.default.fileExists(atPath: path + "/config.json") ? " (e.g. \(path)/config.json)" : ""
+            throw ConfigError("\(path) is a folder; give a JSON or YAML file\(hint)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError("cannot read \(path): no such file or not readable")
         }
         return try parse(String(decoding: data, as: UTF8.self), name: path)
     }
 
-    private static func convert(_ node: Node, name: String) throws -> ConfigValue {
+    private static func convert(_ node: Node, name: String, budget: inout Int) throws -> ConfigValue {
+        budget -= 1
+        guard budget >= 0 else {
+            throw ConfigError("\(name) expands to more than \(maximumValues) values (YAML aliases repeating aliases?); a configuration or grid is far smaller: write it out without nested aliases")
+        }
         switch node {
         case .scalar(let scalar):
             switch Tag.Name(rawValue: node.tag.description) {
@@ -161,13 +176,13 @@ public enum ConfigValue: Sendable, Equatable, Codable, CustomStringConvertible {
             default: return .string(scalar.string)
             }
         case .sequence(let sequence):
-            return .list(try sequence.map { try convert($0, name: name) })
+            return .list(try sequence.map { try convert($0, name: name, budget: &budget) })
         case .mapping(let mapping):
             var fields: [String: ConfigValue] = [:]
             for (key, value) in mapping {
                 guard let key = key.string else { throw ConfigError("\(name): a key is not text") }
                 guard fields[key] == nil else { throw ConfigError("\(name): the field '\(key)' appears twice") }
-                fields[key] = try convert(value, name: name)
+                fields[key] = try convert(value, name: name, budget: &budget)
             }
             return .object(fields)
         case .alias:

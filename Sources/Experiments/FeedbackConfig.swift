@@ -1,3 +1,4 @@
+import PPO
 import Ratings
 import RewardLearning
 
@@ -81,12 +82,17 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
     /// first step rather than at its first feedback round.
     public var problems: [String] {
         var problems = schedule.problems
-        if heldOutPerRound < 0 { problems.append("held-out segments per round must not be negative, got \(heldOutPerRound)") }
-        if unsupervisedSteps < 0 { problems.append("unsupervised steps must not be negative, got \(unsupervisedSteps)") }
+        let ranges: [(name: String, value: Int, range: ClosedRange<Int>)] = [
+            ("held-out segments per round", heldOutPerRound, 0...100_000),
+            ("unsupervised steps", unsupervisedSteps, 0...TrainingConfig.maximumSteps),
+            ("the state-entropy k", stateEntropyK, 1...1_000),
+            ("the episode capacity", episodeCapacity, 1...100_000),
+            ("the segment length", segmentLength, 1...100_000),
+        ]
+        problems += rangeProblems(ranges)
         if waitForRatings == true && ratingsDatabase == nil {
             problems.append("waiting for ratings needs a ratings database (--ratings-db F with --wait)")
         }
-        if stateEntropyK < 1 { problems.append("the state-entropy k must be at least 1, got \(stateEntropyK)") }
         // The rater and the episode store are built as the run will build them,
         // so their own checks (classes, G_max, noise; capacity, segment length) apply.
         let checks: [() throws -> Void] = [
@@ -124,8 +130,12 @@ public struct FeedbackSchedule: Codable, Sendable, Equatable {
 
     public var problems: [String] {
         var problems: [String] = []
-        if total < 1 || perRound < 1 { problems.append("total ratings and ratings per round must be at least 1") }
-        if interval < 1 || firstRound < 0 { problems.append("the round interval must be positive and the first round not negative") }
+        let ranges: [(name: String, value: Int, range: ClosedRange<Int>)] = [
+            ("total ratings", total, 1...10_000_000), ("ratings per round", perRound, 1...10_000_000),
+            ("the round interval", interval, 1...TrainingConfig.maximumSteps),
+            ("the first round", firstRound, 0...TrainingConfig.maximumSteps),
+        ]
+        problems += rangeProblems(ranges)
         return problems
     }
 }

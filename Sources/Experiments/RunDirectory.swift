@@ -28,6 +28,9 @@ public struct RunDirectory: Sendable {
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw RunError("\(path) exists and is not a folder") }
+            if let owner = Self.lockOwner(path + "/.lock") {
+                throw RunError("\(path) is being trained by another process (pid \(owner)); wait for it or stop it first")
+            }
             let existing = Self.runFiles.filter { manager.fileExists(atPath: path + "/" + $0) }
             if !existing.isEmpty && !overwrite {
                 throw RunError("\(path) already holds a run (\(existing.joined(separator: ", "))); choose another --out, pass --overwrite, or continue it with --resume \(path)")
@@ -38,8 +41,11 @@ public struct RunDirectory: Sendable {
     /// An existing run folder, to resume the run in it.
     public init(existing path: String) throws {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw RunError("\(path) is not a run folder (it does not exist); start a run with --out \(path)")
+        }
+        guard isDirectory.boolValue else {
+            throw RunError("\(path) is a file, not a run folder; give --resume the folder a run was started in (its --out)")
         }
         guard FileManager.default.fileExists(atPath: path + "/config.json") else {
             throw RunError("\(path) holds no run (no config.json); start a run with --out \(path)")
@@ -53,23 +59,48 @@ public struct RunDirectory: Sendable {
     /// Whether the folder exists yet.
     var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
-    /// Creates the folder (if needed).
-    func create() throws {
-        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw RunError("cannot create \(path): \(error.localizedDescription)")
+    /// Creates the folder (and its parents) if needed; returns whether this
+    /// call made the folder itself, so that only its maker may remove it.
+    @discardableResult
+    func create() throws -> Bool {
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty {
+            do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+                throw RunError("cannot create \(parent): \(error.localizedDescription)")
+            }
         }
+        // mkdir(2) tells apart "made it" from "someone (another process) made it first".
+        if mkdir(path, 0o755) == 0 { return true }
+        let reason = errno
+        var isDirectory: ObjCBool = false
+        guard reason == EEXIST, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw RunError("cannot create \(path): \(String(cString: strerror(reason)))")
+        }
+        return false
     }
 
     /// When overwriting, removes the old run's files (with the lock held, so
-    /// never from under a run that is still going).
+    /// never from under a run that is still going): exactly the files a run
+    /// writes, and of `checkpoints/` only its checkpoint files.
     func removeOldRun() throws {
         guard overwrite else { return }
         let manager = FileManager.default
-        for name in Self.runFiles where name != ".lock" && manager.fileExists(atPath: file(name)) {
+        for name in Self.runFiles where name != ".lock" && name != Self.checkpointFolder && manager.fileExists(atPath: file(name)) {
             do { try manager.removeItem(atPath: file(name)) } catch {
                 throw RunError("cannot remove \(file(name)) of the old run: \(error.localizedDescription)")
             }
         }
+        removeCheckpoints()
+    }
+
+    /// Removes what a run made and nothing else, after a run that this process
+    /// started in a folder it created failed before its first step: the run's
+    /// files, then the folder if that left it empty.
+    func removeFailedStart() {
+        let manager = FileManager.default
+        for name in Self.runFiles where name != Self.checkpointFolder { try? manager.removeItem(atPath: file(name)) }
+        removeCheckpoints()
+        rmdir(path)
     }
 
     public func file(_ name: String) -> String { path + "/" + name }
@@ -93,9 +124,8 @@ public struct RunDirectory: Sendable {
         let descriptor = open(path, O_RDWR | O_CREAT, 0o644)
         guard descriptor >= 0 else { throw RunError("cannot create \(path): \(String(cString: strerror(errno)))") }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let owner = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
             close(descriptor)
-            throw RunError("\(self.path) is being trained by another process (pid \(owner)); wait for it or stop it first")
+            throw RunError("\(self.path) is being trained by another process (pid \(Self.owner(of: path))); wait for it or stop it first")
         }
         // "PID on HOST", and the Slurm job when there is one: who holds it, for
         // messages and status (the lock itself is the flock, released when the process ends).
@@ -110,6 +140,20 @@ public struct RunDirectory: Sendable {
         _ = ftruncate(descriptor, 0)
         _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
         return RunLock(descriptor: descriptor)
+    }
+
+    /// Who holds the lock file at `path` ("PID on HOST"), or nil when nobody does.
+    static func lockOwner(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_SH | LOCK_NB) != 0 else { flock(descriptor, LOCK_UN); return nil }
+        return owner(of: path)
+    }
+
+    /// The owner a lock file names.
+    private static func owner(of path: String) -> String {
+        (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
     }
 
     // MARK: Run-state checkpoints
@@ -132,9 +176,16 @@ public struct RunDirectory: Sendable {
         for old in checkpointFiles().dropFirst(Self.checkpointsKept) { try? FileManager.default.removeItem(atPath: old) }
     }
 
-    /// Removes the run-state checkpoints (a finished run no longer needs them).
+    /// Removes the run-state checkpoints (a finished run no longer needs them):
+    /// the checkpoint files and their temporary files, then the folder if that
+    /// left it empty. Anything else someone put there stays.
     func removeCheckpoints() {
-        try? FileManager.default.removeItem(atPath: file(Self.checkpointFolder))
+        let folder = file(Self.checkpointFolder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasSuffix(".state") || name.contains(".state.tmp-") {
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
+        }
+        rmdir(folder)
     }
 
     /// Writes `data` to a temporary file beside `path`, flushes it to disk and

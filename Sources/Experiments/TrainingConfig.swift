@@ -35,8 +35,15 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         self.feedback = feedback
     }
 
+    /// The most environment steps a run (or any step count of it) may have:
+    /// far beyond any study, and small enough that step arithmetic cannot overflow.
+    public static let maximumSteps = 1_000_000_000_000
+
     /// PPO updates the run performs: whole rollouts covering `totalSteps`.
-    public var updates: Int { max(1, (totalSteps + ppo.rolloutSize - 1) / ppo.rolloutSize) }
+    public var updates: Int {
+        let rollout = max(1, ppo.rolloutSize)
+        return max(1, totalSteps / rollout + (totalSteps % rollout == 0 ? 0 : 1))
+    }
 
     /// Problems with the configuration, each a sentence; empty when valid.
     public var problems: [String] {
@@ -44,10 +51,14 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         if !Self.methods.contains(method) {
             problems.append("method '\(method)' is not available; valid: \(Self.methods.joined(separator: ", "))")
         }
-        if totalSteps < 1 { problems.append("steps must be at least 1") }
-        if evaluationEpisodes < 1 { problems.append("evaluation episodes must be at least 1") }
-        if evaluationInterval < 0 || checkpointInterval < 0 { problems.append("intervals must not be negative") }
-        if workers < 1 { problems.append("workers must be at least 1") }
+        let ranges: [(name: String, value: Int, range: ClosedRange<Int>)] = [
+            ("steps", totalSteps, 1...Self.maximumSteps),
+            ("evaluation episodes", evaluationEpisodes, 1...10_000),
+            ("the evaluation interval", evaluationInterval, 0...Self.maximumSteps),
+            ("the checkpoint interval", checkpointInterval, 0...Self.maximumSteps),
+            ("workers", workers, 1...1024),
+        ]
+        problems += rangeProblems(ranges)
         if method != "ppo" && Self.methods.contains(method) {
             if let feedback {
                 problems += feedback.problems

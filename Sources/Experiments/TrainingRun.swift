@@ -163,7 +163,7 @@ public final class TrainingRun {
     /// seed always give the same run; for a resumed run the logs are cut back
     /// to `logSizes` (progress, evaluations, feedback, ratings).
     private init(config: TrainingConfig, models: ModelDirectory, directory: RunDirectory, logSizes: [UInt64]?,
-                 lock existingLock: RunLock? = nil, storedRatings: [RatedSegment]? = nil, people: HumanRaters? = nil) throws {
+                 lock: RunLock, storedRatings: [RatedSegment]? = nil, people: HumanRaters? = nil) throws {
         if let database = config.feedback?.ratingsDatabase, config.method != "ppo" {
             if config.feedback?.waitForRatings == true {
                 guard people != nil else { throw RunError("this run waits for people to rate in \(database): give it their ratings (ratingrl train --wait does)") }
@@ -179,8 +179,7 @@ public final class TrainingRun {
         evaluationEnvironments = try VectorEnvironment(task: config.task, count: config.evaluationEpisodes,
                                                        models: models, seed: session.evaluationSeed,
                                                        workers: config.workers)
-        if logSizes == nil && existingLock == nil { try directory.create() }
-        lock = try existingLock ?? directory.lock()
+        self.lock = lock
         if logSizes == nil {
             try directory.removeOldRun()
             try directory.writeJSON(config, to: "config.json")
@@ -222,7 +221,8 @@ public final class TrainingRun {
 
     /// Trains a new run of `config` in `directory` and returns its summary.
     /// Nothing is written before the configuration, the models and the folder
-    /// have been checked; a run that fails before its first step leaves no folder.
+    /// have been checked; a run that fails before its first step removes the folder
+    /// if this process made it, and never one another process made or trains in.
     /// - Parameters:
     ///   - events: progress, feedback rounds as they go.
     ///   - shouldStop: asked after every update and reward-training epoch; when
@@ -237,13 +237,17 @@ public final class TrainingRun {
                            shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
         let problems = config.problems
         guard problems.isEmpty else { throw RunError("invalid configuration: " + problems.joined(separator: "; ")) }
-        let existed = directory.exists
+        // The folder, then its lock, before anything is written. A process
+        // refused the lock (another one trains here) removes nothing; one that
+        // made the folder and fails before the first step removes what it wrote.
+        let created = try directory.create()
+        let lock = try directory.lock()
         let run: TrainingRun
         do {
-            run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil, storedRatings: storedRatings,
-                                  people: people)
+            run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil, lock: lock,
+                                  storedRatings: storedRatings, people: people)
         } catch {
-            if !existed { try? FileManager.default.removeItem(atPath: directory.path) }
+            if created { directory.removeFailedStart() }
             throw error
         }
         run.position.blasKernels = [blasKernel]

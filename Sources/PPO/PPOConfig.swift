@@ -109,8 +109,11 @@ public struct PPOConfig: Codable, Sendable, Equatable {
 
     public static let presetNames = ["quick", "paper"]
 
-    /// Transitions per rollout.
-    public var rolloutSize: Int { environments * stepsPerRollout }
+    /// Transitions per rollout (Int.max for sizes too large to count, which `problems` rejects).
+    public var rolloutSize: Int {
+        let (size, overflow) = environments.multipliedReportingOverflow(by: stepsPerRollout)
+        return overflow ? Int.max : size
+    }
 
     /// A field override that could not be applied.
     public struct OverrideError: Error, CustomStringConvertible {
@@ -128,6 +131,10 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     public mutating func set(_ field: String, to text: String) throws {
         func number<T: LosslessStringConvertible>(_: T.Type) throws -> T {
             guard let value = T(text) else { throw OverrideError(description: "\(field) takes a number, got '\(text)'") }
+            // JSON (config.json) holds finite numbers only; "1e39" is infinite as a Float.
+            if let real = value as? any BinaryFloatingPoint, !real.isFinite {
+                throw OverrideError(description: "\(field) takes a finite number, got '\(text)'")
+            }
             return value
         }
         switch field {
@@ -167,18 +174,30 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     /// Problems with the configuration, each a sentence; empty when valid.
     public var problems: [String] {
         var problems: [String] = []
-        if environments < 1 { problems.append("environments must be at least 1") }
-        if stepsPerRollout < 1 { problems.append("steps per rollout must be at least 1") }
+        let counts: [(name: String, value: Int, range: ClosedRange<Int>)] = [
+            ("environments", environments, 1...1024), ("steps per rollout", stepsPerRollout, 1...1_000_000),
+            ("epochs", epochs, 1...10_000), ("hidden layers", hiddenSizes.count, 1...16),
+        ] + hiddenSizes.map { ("hidden sizes", $0, 1...65_536) }
+        problems += rangeProblems(counts)
+        guard problems.isEmpty else { return problems }
+        if rolloutSize > 10_000_000 { problems.append("a rollout (environments × steps per rollout) must hold at most 10000000 transitions, got \(rolloutSize)") }
         if minibatchSize < 2 || minibatchSize > rolloutSize {
             problems.append("minibatch size must be between 2 and environments × steps per rollout (\(rolloutSize))")
         }
-        if epochs < 1 { problems.append("epochs must be at least 1") }
-        if !(learningRate > 0) { problems.append("learning rate must be positive") }
-        if !(clipRange > 0) { problems.append("clip range must be positive") }
+        if !(learningRate > 0 && learningRate <= 1) { problems.append("learning rate must be above 0 and at most 1, got \(learningRate)") }
+        if !(clipRange > 0) || !clipRange.isFinite { problems.append("clip range must be positive and finite") }
         if !(0...1).contains(gamma) || !(0...1).contains(gaeLambda) { problems.append("gamma and GAE lambda must be in [0, 1]") }
-        if hiddenSizes.isEmpty || hiddenSizes.contains(where: { $0 < 1 }) { problems.append("hidden sizes must be positive") }
+        for (name, value) in [("entropy coefficient", entropyCoefficient), ("value coefficient", valueCoefficient)]
+        where !(value >= 0) || !value.isFinite {
+            problems.append("\(name) must be finite and at least 0, got \(value)")
+        }
+        for (name, value) in [("max gradient norm", maxGradientNorm), ("Adam epsilon", adamEpsilon)] where !(value > 0) || !value.isFinite {
+            problems.append("\(name) must be positive and finite, got \(value)")
+        }
+        if !(-20...20).contains(logStdInit) { problems.append("logStdInit must be between -20 and 20, got \(logStdInit)") }
+        if !(observationClip > 0) || !observationClip.isFinite { problems.append("observation clip must be positive and finite, got \(observationClip)") }
         if !["tanh", "relu"].contains(activation) { problems.append("activation must be tanh or relu") }
-        if gsde && gsdeResampleEvery < 1 { problems.append("gsdeResampleEvery must be at least 1") }
+        if gsde && !(1...1_000_000).contains(gsdeResampleEvery) { problems.append("gsdeResampleEvery must be between 1 and 1000000, got \(gsdeResampleEvery)") }
         return problems
     }
 }

@@ -4,8 +4,8 @@
 public struct RaterNoise: Sendable, Equatable, Codable {
     /// Boltzmann rationality β ≥ 0: the rating is drawn with
     /// P(c) ∝ exp(−β·|c − c*|) over the classes c, where c* is the class of the
-    /// (possibly myopic) score. `nil` (default) or `.infinity` is noiseless;
-    /// β = 0 rates uniformly at random.
+    /// (possibly myopic) score. `nil` (default) is noiseless (the limit of
+    /// β → ∞; a configuration holds finite numbers only); β = 0 rates uniformly at random.
     public var boltzmannBeta: Double?
     /// Probability in [0, 1] of replacing the rating by a uniformly random *other* class.
     public var mistakeRate: Double
@@ -30,14 +30,15 @@ public struct RaterNoise: Sendable, Equatable, Codable {
 
     /// Whether every model is off.
     public var isNoiseless: Bool {
-        (boltzmannBeta == nil || boltzmannBeta == .infinity) && mistakeRate == 0
+        boltzmannBeta == nil && mistakeRate == 0
             && myopicGamma == 1 && skipProbability == 0
     }
 
     /// Throws `RatingError.invalidSetting` for a value out of its range.
     public func validate() throws {
-        if let beta = boltzmannBeta, !(beta >= 0) {
-            throw RatingError.invalidSetting(name: "Boltzmann β", value: "\(beta)", allowed: "≥ 0 (or infinity)")
+        if let beta = boltzmannBeta, !(beta >= 0) || !beta.isFinite {
+            throw RatingError.invalidSetting(name: "Boltzmann β", value: "\(beta)",
+                                             allowed: "finite and ≥ 0; leave it out for a noiseless rater")
         }
         guard mistakeRate >= 0, mistakeRate <= 1 else {
             throw RatingError.invalidSetting(name: "mistake rate", value: "\(mistakeRate)", allowed: "in [0, 1]")

@@ -34,7 +34,8 @@ final class TrainingOutput {
         case let .update(progress):
             guard progress.evaluation != nil || progress.feedback != nil || progress.wallSeconds - lastPrinted >= 2 else { return }
             lastPrinted = progress.wallSeconds
-            var line = String(format: "[%3.0f%%] steps %d/%d  %.0f steps/s  ETA %@",
+            // %ld: Int is 64 bits (%d would print a step count past 2^31 cut to 32 bits).
+            var line = String(format: "[%3.0f%%] steps %ld/%ld  %.0f steps/s  ETA %@",
                               100 * Double(progress.envSteps) / Double(progress.totalSteps), progress.envSteps,
                               progress.totalSteps, progress.stepsPerSecond, formatDuration(progress.secondsRemaining))
             if progress.rewardTrainingSeconds > 0 && progress.rewardTrainingSecondsLeft == nil { line += " + reward training" }
@@ -72,7 +73,7 @@ final class TrainingOutput {
 
     /// The final line of a finished run.
     static func summaryLine(_ summary: TrainingSummary) -> String {
-        var result = String(format: "final_eval_return %.1f ± %.1f  env_steps %d  wall %.1f s", summary.finalEvalReturn,
+        var result = String(format: "final_eval_return %.1f ± %.1f  env_steps %ld  wall %.1f s", summary.finalEvalReturn,
                             summary.finalEvalStd, summary.envSteps, summary.wallSeconds)
         if let ratings = summary.ratings { result += "  ratings \(ratings)" }
         if let spearman = summary.finalSpearman { result += String(format: "  learned-vs-true spearman %.3f", spearman) }

@@ -102,7 +102,7 @@ final class CommandLineTests: XCTestCase {
             (["--method", "ours", "--stop-accuracy", "1.5"], "stop accuracy = 1.5 is invalid: must be between 0 and 1"),
             (["--method", "ours", "--reward-epochs", "0"], "reward epochs = 0 is invalid: must be at least 1"),
             (["--method", "ours", "--query", "random"], "--query must be uniform or disagreement"),
-            (["--method", "ours", "--unsupervised-steps=-5"], "unsupervised steps must not be negative"),
+            (["--method", "ours", "--unsupervised-steps=-5"], "unsupervised steps must be between 0 and 1000000000000, got -5"),
             (["--method", "best"], "method 'best' is not available"),
         ]
         for (extra, expected) in cases {

@@ -11,11 +11,11 @@ extension CommandLineTests {
 
     func testNegativeNumbersReachTheRangeCheck() throws {
         let cases: [([String], String)] = [
-            (["--steps", "-5"], "steps must be at least 1"),
+            (["--steps", "-5"], "steps must be between 1 and 1000000000000, got -5"),
             (["--steps", "4096", "--method", "ours", "--rater-beta", "-1"], "Boltzmann β = -1.0 is invalid"),
             (["--steps", "4096", "--method", "ours", "--reward-epochs", "-2"], "reward epochs = -2 is invalid"),
-            (["--steps", "4096", "--eval-episodes", "-1"], "evaluation episodes must be at least 1"),
-            (["--steps", "4096", "--workers", "-1"], "workers must be at least 1"),
+            (["--steps", "4096", "--eval-episodes", "-1"], "evaluation episodes must be between 1 and 10000, got -1"),
+            (["--steps", "4096", "--workers", "-1"], "workers must be between 1 and 1024, got -1"),
         ]
         for (extra, expected) in cases {
             let folder = temporaryFolder()

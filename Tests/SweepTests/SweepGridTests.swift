@@ -160,6 +160,9 @@ final class SweepGridTests: XCTestCase {
         assertRejected("tasks: [walker-walk]\nmethods: [ours]\nclasses: [4, 9]\nsteps: 10",
                        saying: ["classes=9", "rating classes must be between 2 and 6, got 9"])
         assertRejected("tasks: [walker-walk]", saying: ["no step count given"])
+        // A repeated value would silently make one run where two were meant.
+        assertRejected("tasks: [walker-walk]\nseeds: [1, 1]\nsteps: 10", saying: ["seed lists 1 twice"])
+        assertRejected("tasks: [walker-walk, cartpole-balance, walker-walk]\nsteps: 10", saying: ["task lists \"walker-walk\" twice"])
         assertRejected("tasks: [walker-walk]\nsteps: 10\nppo: {hiddenSizes: [[64, x]]}", saying: ["ppo.hiddenSizes"])
     }
 }
