@@ -61,7 +61,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
-        .testTarget(name: "CLITests", dependencies: ["ratingrl"]),
+        .testTarget(name: "CLITests", dependencies: ["ratingrl", "RatingStore"]),
         // Shared by the gradient-checking test targets.
         .target(name: "GradientCheck", path: "Tests/GradientCheck"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore"]),
+        .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Playback", "Control", "MuJoCo", "Experiments", "PPO", "Randomness", "Ratings", "RewardLearning"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"],
                     exclude: ["Fixtures"]),

@@ -14,14 +14,18 @@ public final class ClipCache: @unchecked Sendable {
     private let database: RatingDatabase
     private let settings: RenderSettings
     private let models: ModelDirectory
+    private let log: @Sendable (String) -> Void
     private let condition = NSCondition()
     /// Guarded by `condition`.
     private var urgent: [Int64] = []
     private var failures: [Int64: String] = [:]
     private var stopped = false
 
-    /// Starts rendering into `folder` (created if missing).
-    public init(folder: String, database: RatingDatabase, settings: RenderSettings, models: ModelDirectory) throws {
+    /// Starts rendering into `folder` (created if missing); `log` is told each
+    /// clip that cannot be rendered, with the reason.
+    public init(folder: String, database: RatingDatabase, settings: RenderSettings, models: ModelDirectory,
+                log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        self.log = log
         self.folder = folder
         self.database = database
         self.settings = settings
@@ -62,7 +66,8 @@ public final class ClipCache: @unchecked Sendable {
         }
     }
 
-    private func failure(of segment: Int64) -> String? {
+    /// Why the clip of `segment` could not be rendered; nil if it was not tried or worked.
+    public func failure(of segment: Int64) -> String? {
         condition.lock()
         defer { condition.unlock() }
         return failures[segment]
@@ -83,6 +88,7 @@ public final class ClipCache: @unchecked Sendable {
                                       models: models)
             } catch {
                 condition.lock(); failures[next] = "\(error)"; condition.unlock()
+                log("the clip of segment \(next) cannot be rendered, so it will not be offered for rating: \(error)")
             }
         }
     }

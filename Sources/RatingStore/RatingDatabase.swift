@@ -36,6 +36,20 @@ public struct StoredRating: Codable, Sendable, Equatable {
     /// Seconds since 1970.
     public var time: Double
     public var source: Source
+    /// When the rater undid it (seconds since 1970); nil for a rating in force.
+    /// An undone rating is kept, so nothing a person gave is lost, but
+    /// training, exports and the page's progress skip it.
+    public var withdrawnAt: Double? = nil
+}
+
+/// What undoing a rating did.
+public enum Withdrawal: Sendable, Equatable {
+    /// The rating was withdrawn.
+    case withdrawn
+    /// The rater has no rating in force with that id.
+    case notFound
+    /// The rating is the rater's but not their most recent one in force (that one's id).
+    case notLast(Int64)
 }
 
 /// Why a ratings database cannot be used or a rating not stored; each message
@@ -163,7 +177,7 @@ public final class RatingDatabase: Sendable {
     /// that `rater` has not rated, or nil when they have rated every one.
     public func nextSegment(for rater: String, after: Int64? = nil) throws -> Int64? {
         try pool.read { db in
-            let unrated = "SELECT id FROM segments WHERE id NOT IN (SELECT segment_id FROM ratings WHERE rater = ?)"
+            let unrated = "SELECT id FROM segments WHERE id NOT IN (SELECT segment_id FROM ratings WHERE rater = ? AND \(Self.inForce))"
             if let after, let id = try Int64.fetchOne(db, sql: unrated + " AND id > ? ORDER BY id LIMIT 1", arguments: [rater, after]) {
                 return id
             }
@@ -174,7 +188,8 @@ public final class RatingDatabase: Sendable {
     /// How many segments `rater` has rated.
     public func ratedCount(by rater: String) throws -> Int {
         try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT segment_id) FROM ratings WHERE rater = ?", arguments: [rater]) ?? 0
+            try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT segment_id) FROM ratings WHERE rater = ? AND \(Self.inForce)",
+                             arguments: [rater]) ?? 0
         }
     }
 
@@ -191,13 +206,12 @@ public final class RatingDatabase: Sendable {
         guard (0..<classCount).contains(rating) else {
             throw RatingStoreError("rating \(rating) is outside 0...\(classCount - 1) (\(classCount) classes)")
         }
-        let rater = rater.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !rater.isEmpty else { throw RatingStoreError("a rating needs a rater name") }
+        let rater = try Self.raterName(rater)
         return try pool.write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM segments WHERE id = ?", arguments: [segment]) != nil else {
                 throw RatingStoreError("there is no segment \(segment)")
             }
-            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM ratings WHERE segment_id = ? AND rater = ?",
+            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM ratings WHERE segment_id = ? AND rater = ? AND \(Self.inForce)",
                                                  arguments: [segment, rater]) {
                 throw RatingStoreError.alreadyRated(segment: segment, rater: rater, rating: existing)
             }
@@ -208,23 +222,56 @@ public final class RatingDatabase: Sendable {
         }
     }
 
-    /// Deletes rating `id` (an undo); returns whether it existed.
-    @discardableResult
-    public func deleteRating(_ id: Int64) throws -> Bool {
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM ratings WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+    /// Undoes `rater`'s rating `id`, which must be their most recent one in
+    /// force: it is marked withdrawn (kept, never deleted), so the segment is
+    /// offered to them again. Nobody can undo another rater's rating.
+    public func withdrawRating(_ id: Int64, by rater: String, time: Date = Date()) throws -> Withdrawal {
+        let rater = try Self.raterName(rater)
+        return try pool.write { db in
+            guard let last = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ratings WHERE rater = ? AND \(Self.inForce)",
+                                                arguments: [rater]) else { return .notFound }
+            guard last == id else {
+                let theirs = try Int.fetchOne(db, sql: "SELECT 1 FROM ratings WHERE id = ? AND rater = ? AND \(Self.inForce)",
+                                              arguments: [id, rater]) != nil
+                return theirs ? .notLast(last) : .notFound
+            }
+            try db.execute(sql: "UPDATE ratings SET withdrawn_at = ? WHERE id = ?", arguments: [time.timeIntervalSince1970, id])
+            return .withdrawn
         }
     }
 
-    /// Every rating, by id.
-    public func ratings() throws -> [StoredRating] {
+    /// Every rating in force (with `includingWithdrawn`, undone ones too), by id.
+    public func ratings(includingWithdrawn: Bool = false) throws -> [StoredRating] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ratings ORDER BY id").map { row in
+            let filter = includingWithdrawn ? "" : " WHERE \(Self.inForce)"
+            return try Row.fetchAll(db, sql: "SELECT * FROM ratings\(filter) ORDER BY id").map { row in
                 StoredRating(id: row["id"], segment: row["segment_id"], rating: row["class"], classCount: row["class_count"],
-                             rater: row["rater"], time: row["time"], source: StoredRating.Source(rawValue: row["source"]) ?? .human)
+                             rater: row["rater"], time: row["time"], source: StoredRating.Source(rawValue: row["source"]) ?? .human,
+                             withdrawnAt: row["withdrawn_at"])
             }
         }
+    }
+
+    /// SQL that holds for ratings in force (not withdrawn).
+    private static let inForce = "withdrawn_at IS NULL"
+
+    /// The longest rater name, in characters.
+    public static let maximumRaterName = 64
+
+    /// A rater name as stored: trimmed, 1 to `maximumRaterName` characters,
+    /// with no control characters (a NUL would cut it short in SQLite's C
+    /// strings and let one name pass for another).
+    /// - Throws: `RatingStoreError` saying what is wrong with it.
+    public static func raterName(_ name: String) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw RatingStoreError("a rating needs a rater name") }
+        guard trimmed.count <= maximumRaterName else {
+            throw RatingStoreError("a rater name has at most \(maximumRaterName) characters, got \(trimmed.count)")
+        }
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw RatingStoreError("a rater name cannot hold control characters (such as NUL, tab or a line break)")
+        }
+        return trimmed
     }
 
     // MARK: Schema
@@ -256,6 +303,15 @@ public final class RatingDatabase: Sendable {
                     time REAL NOT NULL,
                     source TEXT NOT NULL CHECK (source IN ('human', 'synthetic')));
                 CREATE UNIQUE INDEX one_rating_per_rater ON ratings (rater, segment_id);
+                """)
+        }
+        // Undo keeps the rating, marked withdrawn; a rater may rate the segment
+        // again, so only ratings in force are unique per rater and segment.
+        migrator.registerMigration("v2: withdrawn ratings are kept") { db in
+            try db.execute(sql: """
+                ALTER TABLE ratings ADD COLUMN withdrawn_at REAL;
+                DROP INDEX one_rating_per_rater;
+                CREATE UNIQUE INDEX one_rating_per_rater ON ratings (rater, segment_id) WHERE withdrawn_at IS NULL;
                 """)
         }
         return migrator

@@ -56,6 +56,24 @@ public struct SegmentImport: Sendable {
         }
         if task.hasPrefix("finger-turn") {
             throw RatingStoreError("\(task) segments cannot be replayed (the target is drawn per episode), so they cannot be shown")
+        }    }
+
+    /// Replays every segment in the task's environment, so that nothing that
+    /// cannot be shown (a state of the wrong size for the model, actions of the
+    /// wrong size or out of range, no actions, more than an episode) gets into
+    /// a database, where it could be rated but never rendered.
+    /// - Throws: `RatingStoreError` naming the first such segment and why.
+    public func check(models: ModelDirectory) throws {
+        let environment: ControlEnvironment
+        do { environment = try Suite.make(task, models: models) } catch {
+            throw RatingStoreError("cannot import segments of \(task): \(error)")
+        }
+        for segment in segments {
+            let place = "segment \(segment.sourceIndex) of \(segment.source) (line \(segment.sourceIndex + 1))"
+            guard !segment.actions.isEmpty else { throw RatingStoreError("\(place) has no actions, so it has no clip; nothing was imported") }
+            do { _ = try environment.replay(state: segment.startState, actions: segment.actions) } catch {
+                throw RatingStoreError("\(place) cannot be replayed in \(task): \(error); nothing was imported")
+            }
         }
     }
 }

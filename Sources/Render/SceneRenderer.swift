@@ -20,6 +20,12 @@ public final class SceneRenderer {
     private var options = mjvOption()
     private var camera = mjvCamera()
 
+    /// The largest width or height rendered, whatever the GL context allows:
+    /// MuJoCo's off-screen buffer is multisampled and has room for a caption
+    /// band, so a frame at the context's own limit (16384 with Mesa) fails
+    /// inside MuJoCo, which ends the process.
+    public static let maximumSize = 8192
+
     /// - Parameters:
     ///   - context: a GL context to draw in; a new one (through `backend`) when nil.
     /// - Throws: `RenderError` for an unknown camera (listing the valid ones),
@@ -32,7 +38,7 @@ public final class SceneRenderer {
         let resolvedCamera = try Self.camera(for: choice, in: model)
         let context = try context ?? backend.makeContext()
         context.makeCurrent()
-        let limit = context.maxBufferSize > 0 ? context.maxBufferSize : 4096
+        let limit = min(Self.maximumSize, context.maxBufferSize > 0 ? context.maxBufferSize : 4096)
         guard (1...limit).contains(width), (1...limit).contains(height) else {
             throw RenderError.invalidSize(width: width, height: height, limit: limit)
         }

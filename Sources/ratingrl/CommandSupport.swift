@@ -48,7 +48,8 @@ func resolveTasks(_ spec: String) throws -> [String] {
 func writeOutput(_ data: Data, to path: String) throws {
     if path == "-" {
         FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        // End the last line; text that ends its own (JSON lines, CSV) gets no blank line after it.
+        if let last = data.last, last != UInt8(ascii: "\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
         return
     }
     do {
@@ -91,6 +92,15 @@ func ppoFields(_ assignments: String?) throws -> ConfigValue? {
         fields[parts[0]] = try ConfigValue(encoding: parsed).value(at: [parts[0]])
     }
     return .object(fields)
+}
+
+/// A seed option's value: a whole number from 0 to 2^64 − 1, or a message saying so
+/// (ArgumentParser alone says only that "-1" is invalid).
+func parseSeed(_ text: String) throws -> UInt64 {
+    guard let seed = UInt64(text) else {
+        throw ValidationError("a seed is a whole number from 0 to \(UInt64.max)")
+    }
+    return seed
 }
 
 /// Writes a line to standard error.

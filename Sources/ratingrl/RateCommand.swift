@@ -1,4 +1,6 @@
 import ArgumentParser
+import Control
+import NIOCore
 import Foundation
 import Playback
 import RatingPage
@@ -27,22 +29,31 @@ struct RateCommand: ParsableCommand {
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port (0: any free one; the address is printed).")
+    @Option(help: "Port, 0 to 65535 (0: any free one; the address is printed).")
     var port = 8080
 
     @Option(help: ArgumentHelp("Token every request must carry; required off loopback.", valueName: "T"))
     var token: String?
 
-    @Option(help: "Clip width in pixels.")
+    @Option(help: "Clip width in pixels (1 to \(SceneRenderer.maximumSize)).")
     var width = 480
-    @Option(help: "Clip height in pixels.")
+    @Option(help: "Clip height in pixels (1 to \(SceneRenderer.maximumSize)).")
     var height = 360
     @Option(help: "fast (no shadows, reflections, skybox) or quality.")
     var quality = "quality"
 
+    @Option(help: ArgumentHelp("A text file whose words replace the task's rating instructions shown above the clip (what good behaviour is, for this study).",
+                               valueName: "file"))
+    var instructions: String?
+
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
+        guard (0...65_535).contains(port) else { throw ValidationFailure(message: "--port must be between 0 and 65535 (0: any free one), got \(port)") }
+        guard (1...SceneRenderer.maximumSize).contains(width), (1...SceneRenderer.maximumSize).contains(height) else {
+            throw ValidationFailure(message: "--width and --height must be between 1 and \(SceneRenderer.maximumSize) pixels, got \(width)x\(height)")
+        }
+        let instructionText = try instructions.map(Self.readInstructions)
         guard ["127.0.0.1", "localhost", "::1"].contains(host) || token != nil else {
             throw ValidationFailure(message: "--host \(host) listens beyond this machine: add --token T (every request must then carry it)")
         }
@@ -50,8 +61,9 @@ struct RateCommand: ParsableCommand {
         guard let quality = RenderQuality(rawValue: quality) else {
             throw ValidationFailure(message: "unknown --quality '\(quality)'; valid: fast, quality")
         }
+        let models = try modelOptions.directory()
         let database: RatingDatabase
-        do { database = try openDatabase(path: db, source: segments, classes: classes) } catch let error as RatingStoreError {
+        do { database = try openDatabase(path: db, source: segments, classes: classes, models: models) } catch let error as RatingStoreError {
             throw ValidationFailure(message: error.description)
         }
         let count = (try? database.segmentCount()) ?? 0
@@ -60,13 +72,14 @@ struct RateCommand: ParsableCommand {
             guard segments == nil else { throw ValidationFailure(message: "\(segments!) holds no segments") }
             print("\(db) holds no segments yet; the page offers them as a run with --ratings-db \(db) --wait adds them")
         }
-        let models = try modelOptions.directory()
-        let clips = try ClipCache(folder: db + ".clips", database: database,
-                                  settings: RenderSettings(width: width, height: height, quality: quality), models: models)
-        let server = RatingServer(database: database, clips: clips, token: token) { line in
+        let log: @Sendable (String) -> Void = { line in
             print(line)
             fflush(nil)
         }
+        let clips = try ClipCache(folder: db + ".clips", database: database,
+                                  settings: RenderSettings(width: width, height: height, quality: quality), models: models, log: log)
+        let server = RatingServer(database: database, clips: clips, token: token, allowedHosts: RatingServer.allowedHosts(listeningOn: host),
+                                  instructions: instructionText ?? RatingInstructions.text(for: database.task), log: log)
         let (host, port, token) = (self.host, self.port, self.token)
         let failure = ErrorBox()
         let done = DispatchSemaphore(value: 0)
@@ -82,16 +95,35 @@ struct RateCommand: ParsableCommand {
         }
         done.wait()
         clips.stop()
-        if let error = failure.error { throw CleanExit.failure(error) }
+        if let error = failure.error {
+            if let error = error as? IOError, error.errnoCode == EADDRINUSE {
+                throw ValidationFailure(message: "port \(port) on \(host) is in use (another server?); choose another --port, or --port 0 for any free one")
+            }
+            throw CleanExit.failure(error)
+        }
+    }
+
+    /// The words of an --instructions file: UTF-8 text, at most 4 KiB.
+    static func readInstructions(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ValidationFailure(message: "cannot read --instructions \(path): give a UTF-8 text file")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, data.count <= 4096 else {
+            throw ValidationFailure(message: "--instructions \(path) must hold 1 to 4096 bytes of text, got \(data.count)")
+        }
+        return trimmed
     }
 }
 
 /// Holds an error across a task boundary.
 private final class ErrorBox: @unchecked Sendable { var error: Error? }
 
-/// Opens (or creates) a ratings database for `source`'s task, importing its segments.
-func openDatabase(path: String, source: String?, classes: Int?) throws -> RatingDatabase {
+/// Opens (or creates) a ratings database for `source`'s task, importing its
+/// segments once each has been replayed in `models`' task (none that cannot be shown).
+func openDatabase(path: String, source: String?, classes: Int?, models: ModelDirectory) throws -> RatingDatabase {
     let imported = try source.map(SegmentImport.init(source:))
+    try imported?.check(models: models)
     let existing = FileManager.default.fileExists(atPath: path) ? try RatingDatabase.describe(path: path) : nil
     guard let task = imported?.task ?? existing?.task else {
         throw RatingStoreError("\(path) does not exist yet: give --segments SRC to create it")

@@ -21,10 +21,12 @@ struct RatingsCommand: ParsableCommand {
         var classes: Int?
         @Flag(help: "Also store the run's synthetic ratings.")
         var synthetic = false
+        @OptionGroup var modelOptions: ModelOptions
 
         func run() throws {
+            let models = try modelOptions.directory()
             do {
-                let database = try openDatabase(path: db, source: segments, classes: classes)
+                let database = try openDatabase(path: db, source: segments, classes: classes, models: models)
                 guard synthetic else { return }
                 let imported = try SegmentImport(source: segments)
                 guard !imported.ratings.isEmpty else { throw RatingStoreError("\(segments) has no ratings of its own (it is not a run folder)") }
@@ -54,6 +56,8 @@ struct RatingsCommand: ParsableCommand {
         var db: String
         @Option(help: "csv or jsonl.")
         var format = "csv"
+        @Flag(help: "Include undone (withdrawn) ratings, with the time each was undone in withdrawn_at.")
+        var withdrawn = false
         @Option(help: ArgumentHelp("Output file, or - for standard output.", valueName: "file"))
         var output = "-"
 
@@ -61,7 +65,7 @@ struct RatingsCommand: ParsableCommand {
             guard ["csv", "jsonl"].contains(format) else { throw ValidationFailure(message: "unknown --format '\(format)'; valid: csv, jsonl") }
             do {
                 let (task, classes) = try RatingDatabase.describe(path: db)
-                let rows = try RatingExport.rows(try RatingDatabase(path: db, task: task, classCount: classes))
+                let rows = try RatingExport.rows(try RatingDatabase(path: db, task: task, classCount: classes), includingWithdrawn: withdrawn)
                 let text = format == "csv" ? RatingExport.csv(rows) : try RatingExport.jsonLines(rows)
                 try writeOutput(Data(text.utf8), to: output)
             } catch let error as RatingStoreError {

@@ -25,7 +25,7 @@ struct RenderCommand: ParsableCommand {
     var task: String?
     @Option(name: .long, help: ArgumentHelp("Random actions after the initial state, with --task.", valueName: "N"))
     var steps = 0
-    @Option(name: .long, help: "Seed: the first episode for --episodes, the initial state and actions for --task.")
+    @Option(name: .long, help: "Seed: the first episode for --episodes, the initial state and actions for --task.", transform: parseSeed)
     var seed: UInt64 = 0
 
     @Option(name: .long, help: ArgumentHelp("Folder for PNG frames.", valueName: "dir"))
@@ -43,9 +43,9 @@ struct RenderCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Camera: a model camera's name or index, 'track' (follows the root body) or 'free'. Default: the task's.", valueName: "camera"))
     var camera: String?
-    @Option(name: .long, help: "Frame width in pixels.")
+    @Option(name: .long, help: "Frame width in pixels (1 to \(SceneRenderer.maximumSize)).")
     var width = 320
-    @Option(name: .long, help: "Frame height in pixels.")
+    @Option(name: .long, help: "Frame height in pixels (1 to \(SceneRenderer.maximumSize)).")
     var height = 240
     @Option(name: .long, help: "fast (no shadows, reflections, skybox) or quality.")
     var quality = "quality"

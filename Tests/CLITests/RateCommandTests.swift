@@ -133,14 +133,19 @@ final class RateCommandTests: XCTestCase {
         XCTAssertEqual(all[0]["rater"] as? String, "ann")
         XCTAssert(http("GET", base + "/api/ratings?format=csv").body.hasPrefix("id,segment,rating,class_count,rater"))
 
-        XCTAssertEqual(http("DELETE", base + "/api/ratings/\(id)").status, 200)
-        XCTAssertEqual(http("DELETE", base + "/api/ratings/\(id)").status, 404)
+        XCTAssertEqual(http("DELETE", base + "/api/ratings/\(id)?rater=ann").status, 200)
+        XCTAssertEqual(http("DELETE", base + "/api/ratings/\(id)?rater=ann").status, 404)
         XCTAssertEqual(jsonObject(http("GET", base + "/api/next?rater=ann").body)["segment"] as? Int, 1, "undone: offered again")
 
         // The same export from the command line.
         let export = try CommandLineTests.run(["ratings", "export", "--db", folder + "/r.db", "--format", "jsonl"])
         XCTAssertEqual(export.status, 0, export.error)
-        XCTAssertEqual(export.output.trimmingCharacters(in: .whitespacesAndNewlines), "", "the undone rating is gone")
+        XCTAssertEqual(export.output, "", "the undone rating is not exported")
+        let kept = try CommandLineTests.run(["ratings", "export", "--db", folder + "/r.db", "--format", "jsonl", "--withdrawn"])
+        XCTAssertEqual(kept.status, 0, kept.error)
+        XCTAssertEqual(kept.output.split(separator: "\n").count, 1, "…but kept, marked withdrawn: \(kept.output)")
+        XCTAssertNotNil(jsonObject(kept.output)["withdrawn_at"] as? Double, kept.output)
+        XCTAssert(kept.output.hasSuffix("}\n") && !kept.output.hasSuffix("\n\n"), "one line per rating, no blank line after the last")
     }
 
     func testOffLoopbackTheServerNeedsATokenAndEveryRequestCarriesIt() throws {
@@ -161,7 +166,7 @@ final class RateCommandTests: XCTestCase {
         XCTAssertEqual(http("GET", base + "/api/next?rater=ann&token=wrong").status, 401)
         XCTAssertEqual(http("GET", base + "/api/next?rater=ann&token=s3cret-token").status, 200)
         XCTAssertEqual(http("POST", base + "/api/ratings", body: #"{"segment": 1, "rating": 1, "rater": "ann"}"#,
-                            headers: ["Authorization": "Bearer s3cret-token"]).status, 201)
+                            headers: ["Authorization": "Bearer s3cret-token", "Content-Type": "application/json"]).status, 201)
     }
 
     func testBadDatabasesAndSourcesAreRefusedAndLeftAlone() throws {
@@ -233,6 +238,57 @@ final class RateCommandTests: XCTestCase {
         XCTAssertGreaterThan(colours.count, 500, "the clip area of the page is (nearly) blank")
     }
 
+    /// On a phone (390 x 844, touch only) the page fits the screen: a viewport
+    /// tag, the clip scaled to the width, every button inside the window,
+    /// visible undo and skip buttons; before a name is entered it says what to
+    /// do instead of showing an empty box. Rated by tapping alone.
+    func testOnAPhoneThePageWorksByTouchAlone() throws {
+        let folder = try temporaryFolder()
+        let server = try RatingServerProcess(arguments: ["--db", folder + "/r.db", "--segments",
+                                                         try segmentsFile(4, steps: 50, in: folder), "--classes", "4"])
+        defer { server.stop() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // Type a name and tap Start; tap "2", tap "3", tap Undo, tap Skip, tap "1".
+        process.arguments = ["timeout", "180", "python3", CommandLineTests.repositoryRoot.path + "/scripts/tests/drive-rating-page.py",
+                             "--phone", "--no-clip-first", "http://127.0.0.1:\(server.port)/", folder + "/phone-start.png",
+                             "type:#rater:thumb", "tap:#go", "shot:" + folder + "/phone.png", "tap:#scale button:nth-child(3)",
+                             "tap:#scale button:nth-child(4)", "tap:#undo", "tap:#skip", "tap:#scale button:nth-child(2)"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "the browser script failed: \(text)")
+        let report = jsonObject(text)
+        // Before the name: instructions and what to do, no clip box or scale yet.
+        let start = try XCTUnwrap(report["firstLayout"] as? [String: Any])
+        XCTAssertEqual(start["viewport"] as? String, "width=device-width, initial-scale=1")
+        XCTAssert((start["start"] as? String ?? "").hasPrefix("Enter your name and press Start"), "\(start)")
+        XCTAssert((start["instructions"] as? String ?? "").contains("pole"), "\(start)")
+        XCTAssert(start["video"] is NSNull, "no empty black box before a name: \(start)")
+        XCTAssertEqual(report["progress"] as? [String], ["", "0 of 4 rated", "1 of 4 rated", "2 of 4 rated", "1 of 4 rated", "1 of 4 rated", "2 of 4 rated"])
+        // Rating: everything inside the 390-pixel-wide window.
+        let layout = try XCTUnwrap(report["layout"] as? [String: Any])
+        XCTAssertEqual(layout["scrollWidth"] as? Int, 390, "nothing overflows sideways: \(layout)")
+        let video = try XCTUnwrap(layout["video"] as? [Int])
+        XCTAssert(video[0] >= 0 && video[0] + video[2] <= 390 && video[2] >= 300, "the clip is scaled to the width: \(video)")
+        let buttons = try XCTUnwrap(layout["buttons"] as? [[String: Any]])
+        let texts = buttons.map { $0["text"] as? String ?? "" }
+        for label in ["0 very bad", "3 very good", "Undo last rating", "Skip this clip"] {
+            XCTAssert(texts.contains { $0.contains(label) }, "\(label) is shown: \(texts)")
+        }
+        for button in buttons {
+            let box = button["box"] as! [Int]
+            XCTAssert(box[0] >= 0 && box[0] + box[2] <= 390, "\(button) sticks out of the window")
+        }
+        XCTAssertEqual(layout["keys"] as? String, "Keys: 0…3 rate · space replay · Backspace undo · s skip")
+
+        let rows = try JSONSerialization.jsonObject(with: Data(http("GET", "http://127.0.0.1:\(server.port)/api/ratings").body.utf8)) as! [[String: Any]]
+        XCTAssertEqual(rows.map { [$0["segment"] as! Int, $0["rating"] as! Int] }, [[1, 2], [3, 1]], "segment 2 undone, then skipped")
+        XCTAssert(rows.allSatisfy { $0["rater"] as? String == "thumb" })
+    }
+
     /// The server is SIGKILLed three times while four raters post concurrently;
     /// every rating acknowledged with 201 survives, none is stored twice, and
     /// each rater continues where they stopped.
@@ -255,7 +311,8 @@ final class RateCommandTests: XCTestCase {
             while segment <= segmentCount {
                 let rating = (segment * 7 + worker) % 5
                 let answer = http("POST", "http://127.0.0.1:\(state.port)/api/ratings",
-                                  body: #"{"segment": \#(segment), "rating": \#(rating), "rater": "\#(rater)"}"#, timeout: 5)
+                                  body: #"{"segment": \#(segment), "rating": \#(rating), "rater": "\#(rater)"}"#,
+                                  headers: ["Content-Type": "application/json"], timeout: 5)
                 switch answer.status {
                 case 201:
                     state.acknowledge(id: jsonObject(answer.body)["id"] as! Int, rater: rater, segment: segment, rating: rating)

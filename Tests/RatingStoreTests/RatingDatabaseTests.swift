@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import RatingStore
 import XCTest
 
@@ -53,9 +54,73 @@ final class RatingDatabaseTests: XCTestCase {
             }
         }
         XCTAssertEqual(try database.ratings().count, 3, "refused ratings store nothing")
-        XCTAssertTrue(try database.deleteRating(first.id))
-        XCTAssertFalse(try database.deleteRating(first.id))
-        XCTAssertEqual(try database.nextSegment(for: "ann"), 1, "an undone rating offers its segment again")
+    }
+
+    /// Undo withdraws only the asking rater's most recent rating, and keeps it.
+    func testUndoWithdrawsOnlyTheRatersOwnLastRatingAndKeepsIt() throws {
+        let database = try RatingDatabase(path: try folder() + "/r.db", task: "cartpole-balance", classCount: 3)
+        try database.addSegments(segments(3))
+        let ids = try (1...3).map { try database.addRating(segment: Int64($0), rating: $0 % 3, rater: "ann").id }
+        let bobs = try database.addRating(segment: 1, rating: 0, rater: "bob").id
+        XCTAssertEqual(try database.withdrawRating(ids[2], by: "bob"), .notFound, "nobody undoes another rater's rating")
+        XCTAssertEqual(try database.withdrawRating(bobs, by: "ann"), .notFound)
+        XCTAssertEqual(try database.withdrawRating(ids[0], by: "ann"), .notLast(ids[2]), "only the most recent one")
+        XCTAssertEqual(try database.withdrawRating(ids[2], by: "ann"), .withdrawn)
+        XCTAssertEqual(try database.withdrawRating(ids[2], by: "ann"), .notFound, "already withdrawn")
+        XCTAssertEqual(try database.nextSegment(for: "ann"), 3, "an undone rating offers its segment again")
+        XCTAssertEqual(try database.ratedCount(by: "ann"), 2)
+        XCTAssertEqual(try database.ratings().map(\.id), [ids[0], ids[1], bobs], "training and exports skip it")
+        let all = try database.ratings(includingWithdrawn: true)
+        XCTAssertEqual(all.map(\.id), [ids[0], ids[1], ids[2], bobs], "nothing a person gave is deleted")
+        XCTAssertNotNil(all[2].withdrawnAt)
+        let again = try database.addRating(segment: 3, rating: 2, rater: "ann")
+        XCTAssertEqual(try database.ratings(includingWithdrawn: true).count, 5, "rated again beside the withdrawn one")
+        XCTAssertEqual(try database.withdrawRating(ids[1], by: "ann"), .notLast(again.id))
+    }
+
+    /// A NUL used to cut a name short in SQLite ("alice\0evil" stored as
+    /// "alice"), so one rater could post as another; 65 kB names were kept.
+    func testRaterNamesAreBoundedAndHoldNoControlCharacters() throws {
+        let database = try RatingDatabase(path: try folder() + "/r.db", task: "cartpole-balance", classCount: 3)
+        try database.addSegments(segments(1))
+        for (name, message) in [("alice\u{0}evil", "control characters"), ("tab\there", "control characters"),
+                                ("line\nbreak", "control characters"), (String(repeating: "a", count: 65), "at most 64 characters"),
+                                (String(repeating: "x", count: 65_000), "at most 64 characters")] {
+            XCTAssertThrowsError(try database.addRating(segment: 1, rating: 0, rater: name)) { error in
+                XCTAssert("\(error)".contains(message), "\(error)")
+            }
+        }
+        XCTAssertEqual(try database.ratings().count, 0)
+        XCTAssertEqual(try database.addRating(segment: 1, rating: 0, rater: "  Zoë 🙂 " + String(repeating: "b", count: 58)).rater.count, 64)
+    }
+
+    /// A database made before undo kept withdrawn ratings (schema v1) is upgraded in place, its ratings intact.
+    func testADatabaseOfTheFirstSchemaIsUpgraded() throws {
+        let path = try folder() + "/old.db"
+        let queue = try DatabaseQueue(path: path)
+        var first = DatabaseMigrator()
+        first.registerMigration("v1: segments and ratings") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                CREATE TABLE segments (id INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL, source TEXT NOT NULL,
+                    source_index INTEGER NOT NULL, episode INTEGER NOT NULL, start_step INTEGER NOT NULL,
+                    start_state TEXT NOT NULL, actions TEXT NOT NULL, true_return REAL, UNIQUE (source, source_index));
+                CREATE TABLE ratings (id INTEGER PRIMARY KEY AUTOINCREMENT, segment_id INTEGER NOT NULL REFERENCES segments(id),
+                    class INTEGER NOT NULL, class_count INTEGER NOT NULL, rater TEXT NOT NULL, time REAL NOT NULL,
+                    source TEXT NOT NULL CHECK (source IN ('human', 'synthetic')));
+                CREATE UNIQUE INDEX one_rating_per_rater ON ratings (rater, segment_id);
+                INSERT INTO meta VALUES ('task', 'cartpole-balance'), ('classes', '3');
+                INSERT INTO segments (task, source, source_index, episode, start_step, start_state, actions)
+                    VALUES ('cartpole-balance', 's', 0, 0, 0, '[0,0,0,0]', '[[0]]');
+                INSERT INTO ratings (segment_id, class, class_count, rater, time, source) VALUES (1, 2, 3, 'ann', 1.5, 'human');
+                """)
+        }
+        try first.migrate(queue)
+        try queue.close()
+        let database = try RatingDatabase(path: path, task: "cartpole-balance", classCount: 3)
+        XCTAssertEqual(try database.ratings().map(\.rating), [2])
+        XCTAssertEqual(try database.withdrawRating(1, by: "ann"), .withdrawn)
+        XCTAssertEqual(try database.addRating(segment: 1, rating: 1, rater: "ann").rating, 1)
     }
 
     func testADatabaseOfAnotherTaskOrScaleIsRefusedAndACorruptFileLeftAlone() throws {

@@ -5,8 +5,12 @@ presses KEYS one by one (each after the page has loaded the next segment),
 and prints what it saw as JSON, with the time from each key press to the
 next clip playing. Used by the CLI tests of `ratingrl rate`.
 
-usage: drive-rating-page.py [--watch SECONDS] URL SCREENSHOT.png KEY [KEY ...]
-(--watch: how long the clip plays before each key, as a person watches it)
+usage: drive-rating-page.py [--watch SECONDS] [--phone] [--no-clip-first] URL SCREENSHOT.png ACTION [ACTION ...]
+An ACTION is a key (2, Backspace, s), tap:SELECTOR (a finger's tap on an
+element), type:SELECTOR:TEXT (typing into a field) or shot:FILE.png.
+(--watch: how long the clip plays before each key, as a person watches it;
+--phone: a 390 x 844 touch screen; --no-clip-first: the first screenshot
+before any clip plays, e.g. before a rater name is entered)
 """
 import base64
 import json
@@ -78,14 +82,24 @@ class Browser:
 
 def main():
     arguments = sys.argv[1:]
-    watch = 0.0
-    if arguments[0] == "--watch":
-        watch, arguments = float(arguments[1]), arguments[2:]
-    url, screenshot, keys = arguments[0], arguments[1], arguments[2:]
+    watch, window, phone, wait_first = 0.0, (900, 760), False, True
+    while arguments[0].startswith("--"):
+        option = arguments.pop(0)
+        if option == "--watch":
+            watch = float(arguments.pop(0))
+        elif option == "--phone":  # a phone's screen: 390 x 844 CSS pixels, touch, no mouse or keys needed
+            window, phone = (390, 844), True
+        elif option == "--no-clip-first":  # the first screenshot before any clip plays (no rater yet)
+            wait_first = False
+    url, screenshot, actions = arguments[0], arguments[1], arguments[2:]
     browser = Browser()
     try:
         target = next(t for t in browser.send("Target.getTargets")["targetInfos"] if t["type"] == "page")
         session = browser.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
+        browser.send("Emulation.setDeviceMetricsOverride", {"width": window[0], "height": window[1], "deviceScaleFactor": 1,
+                                                            "mobile": phone}, session)
+        if phone:
+            browser.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1}, session)
 
         def evaluate(expression):
             result = browser.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session)
@@ -100,35 +114,69 @@ def main():
                 time.sleep(0.01)
             raise TimeoutError(expression)
 
+        def shoot(path):
+            shot = browser.send("Page.captureScreenshot", {"format": "png"}, session)
+            with open(path, "wb") as f:
+                f.write(base64.b64decode(shot["data"]))
+
+        def layout():
+            # Where things are, in CSS pixels: whether anything sticks out of the window.
+            return evaluate("""(() => {
+              const box = (e) => { const r = e.getBoundingClientRect(); return [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)]; };
+              const shown = (e) => getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().width > 0;
+              return { innerWidth: innerWidth, scrollWidth: document.documentElement.scrollWidth,
+                       viewport: (document.querySelector('meta[name=viewport]') || {}).content || null,
+                       video: shown(document.querySelector('video.shown')) ? box(document.querySelector('video.shown')) : null,
+                       buttons: Array.from(document.querySelectorAll('button')).filter(shown).map((b) => ({ text: b.innerText.replace(/\\s+/g, ' '), box: box(b) })),
+                       instructions: document.getElementById('instructions').textContent,
+                       start: shown(document.getElementById('start')) ? document.getElementById('start').textContent.trim() : null,
+                       keys: shown(document.getElementById('keys')) ? document.getElementById('keys').textContent.replace(/\\s+/g, ' ').trim() : null };
+            })()""")
+
         browser.send("Page.navigate", {"url": url}, session)
         playing = "(() => { const v = document.querySelector('video.shown'); " \
                   "return v && v.readyState >= 2 && v.currentTime > 0 && !v.paused && v.videoWidth > 0 ? v.src : null; })()"
-        first_clip = wait_for(playing)
+        first_clip = wait_for(playing) if wait_first else wait_for("document.getElementById('instructions').textContent")
         box = evaluate("(() => { const r = document.querySelector('video.shown').getBoundingClientRect(); "
                        "return [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)]; })()")
-        shot = browser.send("Page.captureScreenshot", {"format": "png"}, session)
-        with open(screenshot, "wb") as f:
-            f.write(base64.b64decode(shot["data"]))
+        first_layout = layout()
+        shoot(screenshot)
         progress = [evaluate("document.getElementById('progress').textContent")]
         latencies = []
-        for key in keys:
+        state = "document.getElementById('progress').textContent + '|' + document.querySelector('video.shown').src"
+        for action in actions:
+            if action.startswith("type:"):  # type:SELECTOR:TEXT, as a person types into a field
+                _, selector, text = action.split(":", 2)
+                evaluate("document.querySelector(%s).focus()" % json.dumps(selector))
+                browser.send("Input.insertText", {"text": text}, session)
+                continue
+            if action.startswith("shot:"):
+                shoot(action[5:])
+                continue
             time.sleep(watch)
             start = time.time()
-            state = "document.getElementById('progress').textContent + '|' + document.querySelector('video.shown').src"
             before = evaluate(state)
-            code, vk = KEY_CODES.get(key, ("Digit" + key, 48 + int(key)) if key.isdigit() else (key, 0))
-            text = key if len(key) == 1 else ""
-            browser.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": key, "code": code, "text": text,
-                                                    "windowsVirtualKeyCode": vk}, session)
-            browser.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": key, "code": code,
-                                                    "windowsVirtualKeyCode": vk}, session)
+            if action.startswith("tap:"):  # tap:SELECTOR, a finger's tap at the element's centre
+                x, y = evaluate("(() => { const r = document.querySelector(%s).getBoundingClientRect(); "
+                                "return [r.x + r.width / 2, r.y + r.height / 2]; })()" % json.dumps(action[4:]))
+                browser.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]}, session)
+                browser.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []}, session)
+            else:
+                key = action
+                code, vk = KEY_CODES.get(key, ("Digit" + key, 48 + int(key)) if key.isdigit() else (key, 0))
+                text = key if len(key) == 1 else ""
+                browser.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": key, "code": code, "text": text,
+                                                        "windowsVirtualKeyCode": vk}, session)
+                browser.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": key, "code": code,
+                                                        "windowsVirtualKeyCode": vk}, session)
             # The page has moved on once its progress or clip changed.
             wait_for(state + " !== " + json.dumps(before), timeout=30)
             wait_for(playing)
             latencies.append(round(1000 * (time.time() - start), 1))
             progress.append(evaluate("document.getElementById('progress').textContent"))
         print(json.dumps({"firstClip": first_clip, "videoBox": box, "progress": progress, "latenciesMs": latencies,
-                          "status": evaluate("document.getElementById('status').textContent")}))
+                          "status": evaluate("document.getElementById('status').textContent"),
+                          "firstLayout": first_layout, "layout": layout()}))
     finally:
         browser.close()
 
