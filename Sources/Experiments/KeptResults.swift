@@ -26,6 +26,10 @@ public struct KeptResults: Sendable {
         guard destinationPath != rootPath, !destinationPath.hasPrefix(rootPath + "/") else {
             throw RunError("\(destination) is inside \(root): its copies would be read as runs of \(root); choose a folder outside it")
         }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: destination, isDirectory: &isFolder), !isFolder.boolValue {
+            throw RunError("--to \(destination) is a file; give a folder (it is created if missing)")
+        }
         let catalog = try RunCatalog(root: root)
         let manager = FileManager.default
         var copied: [String] = [], bytes = 0

@@ -61,6 +61,10 @@ public final class ClipWriter {
     public init(outputs: Outputs, clipCount: Int, width: Int, height: Int, framesPerSecond: Double) throws {
         self.outputs = outputs
         self.clipCount = clipCount
+        // Every output is refused alike when it exists: a frame folder, a filmstrip, a video.
+        for path in [outputs.filmstrip, outputs.video].compactMap({ $0 }) where !outputs.overwrite && FileManager.default.fileExists(atPath: path) {
+            throw RenderError.cannotWrite(path: path, reason: "it already exists; remove it, choose another name or pass --overwrite")
+        }
         if let strip = outputs.filmstrip {
             guard strip.lowercased().hasSuffix(".png") else {
                 throw RenderError.cannotWrite(path: strip, reason: "a filmstrip is a PNG file; name it *.png")

@@ -65,6 +65,16 @@ public struct SweepPlan: Sendable {
         }
     }
 
+    /// Why this grid cannot be swept into ROOT: ROOT/sweep.json holds another
+    /// grid (saving this one would silently replace it); nil when it holds none or this one.
+    public func savedGridDiffers() -> String? {
+        let path = root + "/" + Self.gridFileName
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let saved = try? JSONDecoder().decode(ConfigValue.self, from: data)
+        guard saved != grid.tree else { return nil }
+        return "\(root) holds the sweep of another grid (its \(Self.gridFileName) differs from this one); choose another --out, continue that sweep with `ratingrl sweep --out \(root)`, or remove \(path) to sweep this grid there on purpose"
+    }
+
     /// Writes ROOT/sweep.json (creating ROOT).
     public func saveGrid() throws {
         do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true) } catch {

@@ -29,7 +29,7 @@ struct RefitCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A run of the same task whose rated segments (whatever their ratings) are the test set (repeatable).", valueName: "dir"))
     var test: [String] = []
 
-    @Option(parsing: .unconditional, help: "Seed of the new reward model's initialisation and minibatch order.")
+    @Option(parsing: .unconditional, help: "Seed of the new reward model's initialisation and minibatch order.", transform: parseSeed)
     var seed: UInt64 = 0
 
     @OptionGroup var modelOptions: ModelOptions

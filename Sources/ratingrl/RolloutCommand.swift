@@ -15,7 +15,7 @@ struct RolloutCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Episodes per task.")
     var episodes = 1
 
-    @Option(parsing: .unconditional, help: "Random seed (initial states and actions).")
+    @Option(parsing: .unconditional, help: "Random seed (initial states and actions).", transform: parseSeed)
     var seed: UInt64 = 0
 
     @OptionGroup var modelOptions: ModelOptions

@@ -22,7 +22,7 @@ struct SegmentReturnsCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Segment length in steps (at most an episode, 1000).")
     var length = 50
 
-    @Option(parsing: .unconditional, help: "Random seed.")
+    @Option(parsing: .unconditional, help: "Random seed.", transform: parseSeed)
     var seed: UInt64 = 0
 
     @OptionGroup var modelOptions: ModelOptions

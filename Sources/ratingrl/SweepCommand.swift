@@ -149,6 +149,7 @@ struct SweepCommand: ParsableCommand {
         }
         let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
         guard jobs >= 1 else { throw ValidationFailure(message: "--jobs must be at least 1, got \(jobs)") }
+        if let message = plan.savedGridDiffers() { throw ValidationFailure(message: message) }
         let conflicts = plan.conflicts()
         guard conflicts.isEmpty else {
             throw ValidationFailure(message: "\(conflicts.count) run folder\(conflicts.count == 1 ? "" : "s") in \(out) hold other runs than this grid asks for (\(conflicts.prefix(3).joined(separator: "; "))\(conflicts.count > 3 ? "; ..." : "")); use another --out or the grid that made them")

@@ -68,7 +68,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Environment steps to train for (rounded up to whole rollouts).")
     var steps: Int?
 
-    @Option(parsing: .unconditional, help: "Random seed (default 0).")
+    @Option(parsing: .unconditional, help: "Random seed (default 0).", transform: parseSeed)
     var seed: UInt64?
 
     @Option(help: "Output folder for the run.")

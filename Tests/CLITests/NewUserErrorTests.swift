@@ -107,4 +107,43 @@ final class NewUserErrorTests: XCTestCase {
         try assertRejected(["envs", "--models", incomplete], "the models folder \(incomplete) lacks cheetah.xml")
         try assertRejected(["envs", "--models", incomplete], "make models")
     }
+
+    /// The smaller messages a new user met: each says what was wrong and how to fix it.
+    func testSmallerMistakesGetAMessageThatSaysWhatToDo() throws {
+        let folder = temporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/notes.txt"
+        try "notes".write(toFile: file, atomically: true, encoding: .utf8)
+        try assertRejected(["rollout", "--seed", "-1"], "a seed is a whole number from 0 to 18446744073709551615")
+        try assertRejected(["train", "--task", "cartpole-balance", "--steps", "10", "--seed", "-1", "--out", folder + "/r"],
+                           "a seed is a whole number from 0 to")
+        try assertRejected(["train", "--resume", file], "\(file) is a file, not a run folder")
+        try assertRejected(["train", "--config", folder, "--out", folder + "/r"], "\(folder) is a folder; give a JSON or YAML file")
+        try FileManager.default.createDirectory(atPath: folder + "/runs", withIntermediateDirectories: true)
+        try assertRejected(["keep", folder + "/runs", "--to", file], "--to \(file) is a file; give a folder")
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "notes")
+        // Inside the stated limit the render used to die in MuJoCo; now the limit is what renders.
+        try assertRejected(["render", "--task", "cartpole-balance", "--width", "16384", "--height", "16384", "--filmstrip", folder + "/big.png"],
+                           "image size 16384x16384 is not renderable: width and height must be between 1 and 8192")
+        // A video, like a frame folder, is not replaced without --overwrite.
+        let video = folder + "/clip.mp4"
+        try "someone's video".write(toFile: video, atomically: true, encoding: .utf8)
+        try assertRejected(["render", "--task", "cartpole-balance", "--steps", "2", "--width", "32", "--height", "24", "--video", video],
+                           "it already exists; remove it, choose another name or pass --overwrite")
+        XCTAssertEqual(try String(contentsOfFile: video, encoding: .utf8), "someone's video")
+        let replaced = try run(["render", "--task", "cartpole-balance", "--steps", "2", "--width", "32", "--height", "24", "--video", video,
+                                "--overwrite"])
+        XCTAssertEqual(replaced.status, 0, replaced.error)
+        // Another grid is not swept into a root that holds a sweep (its sweep.json used to be replaced).
+        let root = folder + "/sweep"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let saved = #"{"seed": [1, 2], "task": "cartpole-balance", "totalSteps": 10}"#
+        try saved.write(toFile: root + "/sweep.json", atomically: true, encoding: .utf8)
+        let grid = folder + "/grid.yaml"
+        try "task: walker-walk\nsteps: 10\nseeds: [1]\n".write(toFile: grid, atomically: true, encoding: .utf8)
+        try assertRejected(["sweep", grid, "--out", root, "--dry-run"], "holds the sweep of another grid")
+        XCTAssertEqual(try String(contentsOfFile: root + "/sweep.json", encoding: .utf8), saved)
+        try "task: cartpole-balance\nsteps: 10\nseeds: [1, 2]\n".write(toFile: grid, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(["sweep", grid, "--out", root, "--dry-run"]).status, 0, "the same grid continues")
+    }
 }
