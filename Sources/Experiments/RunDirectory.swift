@@ -56,9 +56,6 @@ public struct RunDirectory: Sendable {
 
     private let overwrite: Bool
 
-    /// Whether the folder exists yet.
-    var exists: Bool { FileManager.default.fileExists(atPath: path) }
-
     /// Creates the folder (and its parents) if needed; returns whether this
     /// call made the folder itself, so that only its maker may remove it.
     @discardableResult

@@ -29,7 +29,8 @@ struct TrainCommand: ParsableCommand {
              ratingsPerRound, roundInterval, firstRound, rewardEpochs,
              stopAccuracy, query, unsupervisedSteps;
           3. the options given on the command line.
-        Unknown fields and invalid values stop the command before it writes.
+        Unknown fields and invalid values stop the command before it writes;
+        every number has a range (the message names it) and must be finite.
 
         Steps are rounded up to whole PPO rollouts (quick preset: 2048 steps).
         Rating methods get their first ratings at --first-round (default 32000),
@@ -65,7 +66,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Reward the policy learns from: \(TrainingConfig.methods.joined(separator: ", ")) (ppo, the default: the true reward; the others: a reward model learned from ratings).")
     var method: String?
 
-    @Option(parsing: .unconditional, help: "Environment steps to train for (rounded up to whole rollouts).")
+    @Option(parsing: .unconditional, help: "Environment steps to train for, 1 to 10^12 (rounded up to whole rollouts).")
     var steps: Int?
 
     @Option(parsing: .unconditional, help: "Random seed (default 0).", transform: parseSeed)
@@ -80,16 +81,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Override preset fields: comma-separated key=value, e.g. environments=16,learningRate=1e-4 (keys as in config.json's ppo section).")
     var set: String?
 
-    @Option(parsing: .unconditional, help: "Environment steps between evaluations (default: a tenth of --steps, at least one rollout).")
+    @Option(parsing: .unconditional, help: "Environment steps between evaluations, 0 to 10^12 (default: a tenth of --steps, at least one rollout).")
     var evalEvery: Int?
 
-    @Option(parsing: .unconditional, help: "Episodes per evaluation (default 10).")
+    @Option(parsing: .unconditional, help: "Episodes per evaluation, 1 to 10000 (default 10).")
     var evalEpisodes: Int?
 
-    @Option(parsing: .unconditional, help: "Environment steps between checkpoints (default: at each evaluation).")
+    @Option(parsing: .unconditional, help: "Environment steps between checkpoints, 0 to 10^12 (default: at each evaluation).")
     var checkpointEvery: Int?
 
-    @Option(parsing: .unconditional, help: "Threads stepping environments (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads stepping environments, 1 to 1024 (default: all cores).")
     var workers: Int?
 
     @OptionGroup(title: "Ratings and reward learning (methods other than ppo)")

@@ -70,7 +70,8 @@ final class TrainingFromRatingsDatabaseTests: XCTestCase {
             let next = jsonObject(http("GET", "http://127.0.0.1:\(server.port)/api/next?rater=person").body)
             guard let segment = next["segment"] as? Int else { usleep(100_000); continue }
             let answer = http("POST", "http://127.0.0.1:\(server.port)/api/ratings",
-                              body: #"{"segment": \#(segment), "rating": \#(segment % 4), "rater": "person"}"#)
+                              body: #"{"segment": \#(segment), "rating": \#(segment % 4), "rater": "person"}"#,
+                              headers: ["Content-Type": "application/json"])
             XCTAssertEqual(answer.status, 201, answer.body)
             given[segment] = segment % 4
         }
