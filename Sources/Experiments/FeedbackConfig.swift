@@ -86,8 +86,6 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
             ("held-out segments per round", heldOutPerRound, 0...100_000),
             ("unsupervised steps", unsupervisedSteps, 0...TrainingConfig.maximumSteps),
             ("the state-entropy k", stateEntropyK, 1...1_000),
-            ("the episode capacity", episodeCapacity, 1...100_000),
-            ("the segment length", segmentLength, 1...100_000),
         ]
         problems += rangeProblems(ranges)
         if waitForRatings == true && ratingsDatabase == nil {

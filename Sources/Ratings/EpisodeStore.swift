@@ -18,11 +18,11 @@ public struct EpisodeStore: Sendable {
 
     /// An empty store. Throws `RatingError.invalidSetting` unless both values are positive.
     public init(capacity: Int = 100, segmentLength: Int = 50) throws {
-        guard capacity > 0 else {
-            throw RatingError.invalidSetting(name: "episode capacity", value: "\(capacity)", allowed: "at least 1")
+        guard (1...100_000).contains(capacity) else {
+            throw RatingError.invalidSetting(name: "episode capacity", value: "\(capacity)", allowed: "1 to 100000")
         }
-        guard segmentLength > 0 else {
-            throw RatingError.invalidSetting(name: "segment length", value: "\(segmentLength)", allowed: "at least 1")
+        guard (1...100_000).contains(segmentLength) else {
+            throw RatingError.invalidSetting(name: "segment length", value: "\(segmentLength)", allowed: "1 to 100000")
         }
         self.capacity = capacity
         self.segmentLength = segmentLength

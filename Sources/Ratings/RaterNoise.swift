@@ -30,7 +30,7 @@ public struct RaterNoise: Sendable, Equatable, Codable {
 
     /// Whether every model is off.
     public var isNoiseless: Bool {
-        boltzmannBeta == nil && mistakeRate == 0
+        (boltzmannBeta == nil || boltzmannBeta == .infinity) && mistakeRate == 0
             && myopicGamma == 1 && skipProbability == 0
     }
 
