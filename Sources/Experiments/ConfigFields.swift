@@ -16,6 +16,7 @@ public enum ConfigFields {
         ("rewardEpochs", ["feedback", "training", "epochs"]), ("stopAccuracy", ["feedback", "training", "stopAccuracy"]),
         ("query", ["feedback", "querySelection"]), ("unsupervisedSteps", ["feedback", "unsupervisedSteps"]),
         ("ratingsDb", ["feedback", "ratingsDatabase"]), ("feedbackPreset", ["feedback", "preset"]),
+        ("ratingScale", ["feedback", "scale"]),
     ]
 
     /// The path a shorthand stands for, or nil.
@@ -32,6 +33,8 @@ public enum ConfigFields {
         feedback.ratingsDatabase = "ratings.db"  // optional: set here so that the schema has them
         feedback.waitForRatings = true
         feedback.preset = FeedbackPreset.names[0]
+        feedback.scale = .task
+        feedback.ratingEdges = [1, 5, 25]
         let config = TrainingConfig(task: "cartpole-balance", method: "ours", totalSteps: 1, seed: 0, preset: "quick",
                                     ppo: .quick, feedback: feedback)
         // Encoding these plain values cannot fail.

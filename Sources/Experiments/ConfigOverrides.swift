@@ -1,6 +1,7 @@
 import Control
 import Foundation
 import PPO
+import Ratings
 import RewardLearning
 
 /// Layers of configuration fields (e.g. a config file, then command-line
@@ -96,6 +97,12 @@ public struct ConfigOverrides: Sendable {
                 throw ConfigError("\(layers[lossLayer].name): \(ConfigFields.dotted(lossPath)) (\(config.feedback!.rewardModel.objective.loss.rawValue)) differs from the method (\(method)); the loss follows the method, so drop the field")
             }
             config.feedback?.rewardModel.objective.loss = loss
+        }
+        // The task scale's boundaries: the task's measured ones unless a layer gives its own.
+        if config.feedback?.scale == .task, merged.value(at: ["feedback", "ratingEdges"]) == nil, let feedback = config.feedback {
+            do { config.feedback?.ratingEdges = try TaskRatingScale.innerEdges(task: task, classCount: feedback.classes) } catch {
+                throw ConfigError("\(error)")
+            }
         }
         // (Intervals derive from the step count only when it is in range, so a bad one is reported once.)
         let stepsInRange = (1...TrainingConfig.maximumSteps).contains(config.totalSteps)

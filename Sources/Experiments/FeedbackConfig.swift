@@ -7,8 +7,15 @@ import RewardLearning
 public struct FeedbackConfig: Codable, Sendable, Equatable {
     /// Rating classes n (2…6).
     public var classes: Int
-    /// G_max: the top of the rater's scale (segment returns above it rate n−1).
+    /// G_max: the top of the rater's uniform scale (segment returns above it rate n−1).
     public var maxReturn: Double
+    /// Which scale the synthetic rater bins returns with: nil or `.uniform`,
+    /// n equal bins of [0, maxReturn]; `.task`, fixed boundaries (`ratingEdges`).
+    public var scale: RatingScaleRule?
+    /// The n−1 class boundaries of the `.task` scale, as resolved for the run
+    /// (the task's `TaskRatingScale` unless a configuration gives its own), so
+    /// that config.json says exactly how the rater rated.
+    public var ratingEdges: [Double]?
     public var segmentLength: Int
     public var noise: RaterNoise
     public var querySelection: QuerySelection
@@ -52,7 +59,7 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case classes, maxReturn, segmentLength, noise, querySelection, schedule, heldOutPerRound, episodeCapacity
+        case classes, maxReturn, scale, ratingEdges, segmentLength, noise, querySelection, schedule, heldOutPerRound, episodeCapacity
         case rewardModel, training, unsupervisedSteps, stateEntropyK, ratingsDatabase, waitForRatings, preset
     }
 
@@ -62,6 +69,8 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         classes = try c.decode(Int.self, forKey: .classes)
         maxReturn = try c.decode(Double.self, forKey: .maxReturn)
+        scale = try c.decodeIfPresent(RatingScaleRule.self, forKey: .scale)
+        ratingEdges = try c.decodeIfPresent([Double].self, forKey: .ratingEdges)
         segmentLength = try c.decode(Int.self, forKey: .segmentLength)
         noise = try c.decode(RaterNoise.self, forKey: .noise)
         querySelection = try c.decode(QuerySelection.self, forKey: .querySelection)
@@ -88,13 +97,17 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
             ("the state-entropy k", stateEntropyK, 1...1_000),
         ]
         problems += rangeProblems(ranges)
+        if (scale == .task) != (ratingEdges != nil) {
+            problems.append(scale == .task ? "the task rating scale needs its boundaries (feedback.ratingEdges)"
+                                           : "feedback.ratingEdges apply to the task rating scale (feedback.scale: task); the uniform scale uses maxReturn")
+        }
         if waitForRatings == true && ratingsDatabase == nil {
             problems.append("waiting for ratings needs a ratings database (--ratings-db F with --wait)")
         }
         // The rater and the episode store are built as the run will build them,
         // so their own checks (classes, G_max, noise; capacity, segment length) apply.
         let checks: [() throws -> Void] = [
-            { _ = try SyntheticRater(classCount: classes, maxReturn: maxReturn, noise: noise) },
+            { _ = try self.rater() },
             { _ = try EpisodeStore(capacity: episodeCapacity, segmentLength: segmentLength) },
             querySelection.validate, rewardModel.validate, training.validate,
         ]
@@ -102,6 +115,13 @@ public struct FeedbackConfig: Codable, Sendable, Equatable {
             do { try check() } catch { problems.append("\(error)") }
         }
         return problems
+    }
+}
+
+extension FeedbackConfig {
+    /// The synthetic rater these settings describe.
+    public func rater() throws -> SyntheticRater {
+        try SyntheticRater(classCount: classes, maxReturn: maxReturn, innerEdges: scale == .task ? ratingEdges : nil, noise: noise)
     }
 }
 

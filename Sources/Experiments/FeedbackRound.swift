@@ -16,7 +16,7 @@ public struct FeedbackRound {
 
     public init(config: FeedbackConfig) throws {
         self.config = config
-        rater = try SyntheticRater(classCount: config.classes, maxReturn: config.maxReturn, noise: config.noise)
+        rater = try config.rater()
     }
 
     /// The segment features for the reward model, with the agent's current

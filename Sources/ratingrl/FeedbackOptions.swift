@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import Experiments
 import RewardLearning
+import Ratings
 
 /// Command-line settings of the rating and reward-learning loop; each one
 /// given overrides the same field of a config file (nil: not given).
@@ -12,8 +13,11 @@ struct FeedbackOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Rating classes n (2-6; default 4).")
     var classes: Int?
 
-    @Option(parsing: .unconditional, help: "G_max: segment return at the top of the rating scale (default: the task's measured default).")
+    @Option(parsing: .unconditional, help: "G_max: segment return at the top of the uniform rating scale (default: the task's measured default).")
     var maxReturn: Double?
+
+    @Option(help: "Rating scale: uniform (n equal bins of [0, G_max]; the default) or task (the task's fixed boundaries, geometric from what a random policy earns to what PPO earns by the end of the rating window).")
+    var ratingScale: String?
 
     @Option(parsing: .unconditional, help: "Scale alpha of the regression target log(1 + alpha*L*y) (default 0.1).")
     var alpha: Double?
@@ -73,10 +77,14 @@ struct FeedbackOptions: ParsableArguments {
             throw ValidationFailure(message: "--query must be uniform or disagreement, got '\(query)'")
         }
         if let stopRule { _ = try parseStopRule(stopRule) }
+        if let ratingScale, RatingScaleRule(rawValue: ratingScale) == nil {
+            throw ValidationFailure(message: "--rating-scale must be \(RatingScaleRule.allCases.map(\.rawValue).joined(separator: " or ")), got '\(ratingScale)'")
+        }
         let fields: [([String], ConfigValue?)] = [
             (["preset"], feedbackPreset.map(ConfigValue.string)),
             (["classes"], classes.map { .integer(Int64($0)) }),
             (["maxReturn"], maxReturn.map(ConfigValue.real)),
+            (["scale"], ratingScale.map(ConfigValue.string)),
             (["rewardModel", "objective", "regression", "scale"], alpha.map(ConfigValue.real)),
             (["schedule", "total"], ratings.map { .integer(Int64($0)) }),
             (["schedule", "perRound"], ratingsPerRound.map { .integer(Int64($0)) }),

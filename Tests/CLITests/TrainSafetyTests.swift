@@ -125,13 +125,17 @@ final class TrainSafetyTests: XCTestCase {
         let folder = temporaryFolder()
         let outcome = try CommandLineTests.run(["train", "--task", "cartpole-balance", "--method", "ours", "--steps", "1",
                                                 "--rater-beta", "1e308", "--max-return", "1e300", "--first-round", "1000000000000",
-                                                "--eval-every", "1000000000000", "--out", folder, "--quiet"])
+                                                "--eval-every", "1000000000000", "--rating-scale", "task", "--out", folder, "--quiet"])
         XCTAssertEqual(outcome.status, 0, outcome.error)
         let written = try Data(contentsOf: URL(fileURLWithPath: folder + "/config.json"))
         let copy = temporaryFolder()
         let again = try CommandLineTests.run(["train", "--config", folder + "/config.json", "--out", copy, "--quiet"])
         XCTAssertEqual(again.status, 0, again.error)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: copy + "/config.json")), written)
+        let config = try JSONSerialization.jsonObject(with: written) as! [String: Any]
+        let feedback = config["feedback"] as! [String: Any]
+        XCTAssertEqual(feedback["scale"] as? String, "task")
+        XCTAssertEqual((feedback["ratingEdges"] as? [Double])?.count, 3, "the task scale's boundaries are written out: \(feedback)")
     }
 
     /// A "billion laughs" document: nine levels of nine aliases. It used to

@@ -104,10 +104,30 @@ final class ConfigOverridesTests: XCTestCase {
         XCTAssertEqual(config.workers, 1)
     }
 
+    /// `ratingScale: task` resolves into the task's fixed boundaries for the run's n, written to config.json.
+    func testTheTaskRatingScaleResolvesIntoItsBoundaries() throws {
+        let config = try resolve([("grid", "task: finger-spin\nmethod: ours\nsteps: 5000\nclasses: 5\nratingScale: task")])
+        XCTAssertEqual(config.feedback?.scale, .task)
+        XCTAssertEqual(config.feedback?.ratingEdges, try TaskRatingScale.innerEdges(task: "finger-spin", classCount: 5))
+        XCTAssertEqual(try config.feedback?.rater().innerEdges, config.feedback?.ratingEdges)
+        let own = try resolve([("f", "task: finger-spin\nmethod: ours\nsteps: 5000\nfeedback: {scale: task, ratingEdges: [1, 2, 3]}")])
+        XCTAssertEqual(own.feedback?.ratingEdges, [1, 2, 3], "a configuration's own boundaries are kept")
+        let uniform = try resolve([("f", "task: finger-spin\nmethod: ours\nsteps: 5000")])
+        XCTAssertNil(uniform.feedback?.scale)
+        XCTAssertNil(try uniform.feedback?.rater().innerEdges, "the default stays RbRL's equal bins")
+        assertRejected([("f", "task: finger-spin\nmethod: ours\nsteps: 5000\nfeedback: {ratingEdges: [1, 2, 3]}")],
+                       saying: ["ratingEdges apply to the task rating scale"])
+        assertRejected([("f", "task: walker-run\nmethod: ours\nsteps: 5000\nratingScale: task")], saying: ["a task with measured boundaries"])
+        assertRejected([("f", "task: finger-spin\nmethod: ours\nsteps: 5000\nfeedback: {scale: task, ratingEdges: [3, 2, 1]}")],
+                       saying: ["strictly ascending"])
+    }
+
     func testAResolvedConfigReadsBackUnchanged() throws {
         var feedback = FeedbackConfig(task: "finger-spin", loss: .oursCls, classes: 5)
         feedback.noise.boltzmannBeta = 2
         feedback.querySelection = .disagreement(candidateFactor: 4)
+        feedback.scale = .task
+        feedback.ratingEdges = [0.5, 2, 7.5, 30]
         var ppo = PPOConfig.paper
         ppo.learningRate = 1.7e-5
         let original = TrainingConfig(task: "finger-spin", method: "ours-cls", totalSteps: 12_345, seed: 99,

@@ -26,6 +26,35 @@ final class SyntheticRaterTests: XCTestCase {
         XCTAssertEqual(try SyntheticRater(classCount: 4, maxReturn: 50).binEdges, [0, 12.5, 25, 37.5, 50])
     }
 
+    /// Boundaries of unequal width (a task's fixed scale): half-open bins between them.
+    func testInnerEdgesCutTheReturnAxisWhereTheySay() throws {
+        let rater = try SyntheticRater(classCount: 4, maxReturn: 50, innerEdges: [0.5, 5, 50])
+        let cases: [(Double, Int)] = [(-1, 0), (0, 0), (0.49, 0), (0.5, 1), (4.99, 1), (5, 2), (49.9, 2), (50, 3), (80, 3)]
+        for (score, expected) in cases { XCTAssertEqual(rater.binClass(of: score), expected, "score \(score)") }
+        XCTAssertEqual(rater.binEdges, [0, 0.5, 5, 50, 50])
+        XCTAssertEqual(try SyntheticRater(classCount: 2, maxReturn: 50, innerEdges: [3]).binClass(of: 3), 1)
+        for edges in [[1.0, 2], [1.0, 2, 3, 4], [0.0, 1, 2], [2.0, 1, 3], [1.0, 1, 3], [1.0, .infinity, 3], [1.0, .nan, 3]] {
+            XCTAssertThrowsError(try SyntheticRater(classCount: 4, maxReturn: 50, innerEdges: edges), "\(edges)")
+        }
+    }
+
+    /// The task rule: n−1 edges evenly spaced in log(return) from the random policy's to PPO's typical segment.
+    func testTaskScalesAreGeometricFromRandomToReference() throws {
+        XCTAssertEqual(TaskRatingScale.geometricEdges(low: 0.5, high: 50, classCount: 4), [0.5, 5, 50].map { $0 }, accuracy: 1e-9)
+        XCTAssertEqual(TaskRatingScale.geometricEdges(low: 0.5, high: 50, classCount: 2), [5], accuracy: 1e-9)
+        XCTAssertEqual(TaskRatingScale.geometricEdges(low: 1, high: 16, classCount: 6), [1, 2, 4, 8, 16], accuracy: 1e-9)
+        for task in ["cartpole-balance", "ball_in_cup-catch", "finger-spin", "cheetah-run", "walker-walk", "quadruped-walk"] {
+            for n in 2...6 {
+                let edges = try TaskRatingScale.innerEdges(task: task, classCount: n)
+                XCTAssertNoThrow(try SyntheticRater(classCount: n, maxReturn: 50, innerEdges: edges), "\(task) n=\(n): \(edges)")
+                XCTAssertGreaterThanOrEqual(edges.first!, TaskRatingScale.floor)
+            }
+        }
+        XCTAssertThrowsError(try TaskRatingScale.innerEdges(task: "walker-run", classCount: 4)) { error in
+            XCTAssert("\(error)".contains("a task with measured boundaries"), "\(error)")
+        }
+    }
+
     func testClassesAreHalfOpenBinsClampedToTheRange() throws {
         let rater = try SyntheticRater(classCount: 4, maxReturn: 50)
         var random = SeededRandom(seed: 1)
@@ -144,4 +173,9 @@ final class SyntheticRaterTests: XCTestCase {
         let bad = Data(#"{"classCount": 9, "maxReturn": 20}"#.utf8)
         XCTAssertThrowsError(try JSONDecoder().decode(SyntheticRater.self, from: bad))
     }
+}
+
+func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, "\(a) vs \(b)", file: file, line: line)
+    for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, "\(a) vs \(b)", file: file, line: line) }
 }
