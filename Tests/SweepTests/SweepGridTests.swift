@@ -116,6 +116,10 @@ final class SweepGridTests: XCTestCase {
         var runs: [String: [SweepRun]] = [:]
         for name in names { runs[name] = try SweepGrid(path: folder.appendingPathComponent(name).path).runs() }
         XCTAssertEqual(runs["six-tasks-n4.yaml"]?.count, 6 * 3 * 3)
+        XCTAssertEqual(runs["protocol-ppo.yaml"]?.count, 6 * 5 * 2)
+        let scale = try XCTUnwrap(runs["protocol-scale.yaml"])
+        XCTAssertEqual(scale.count, 6 * 2 * 3)
+        XCTAssert(scale.allSatisfy { $0.config.feedback?.scale == .task && $0.config.feedback?.ratingEdges?.count == 3 })
         let walker = try XCTUnwrap(runs["walker-paper.yaml"])
         XCTAssertEqual(walker.count, 9)
         let rbrl = try XCTUnwrap(walker.first { $0.config.method == "rbrl" }?.config.feedback)
