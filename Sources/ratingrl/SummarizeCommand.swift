@@ -29,7 +29,16 @@ struct SummarizeCommand: ParsableCommand {
         valueName: "K"))
     var lastEvaluations: Int?
 
+    @Option(help: ArgumentHelp(
+        "Compare two methods task by task: A:B, e.g. ours:rbrl or ours:ppo (repeatable).",
+        discussion: "Per task: mean(A) − mean(B) with a 95 % bootstrap interval, Welch's t-test, p Holm-corrected across tasks, and a verdict only where both agree (else \"inside the noise\").",
+        valueName: "A:B"))
+    var compare: [String] = []
+
     func validate() throws {
+        for pair in compare where pair.split(separator: ":").count != 2 {
+            throw ValidationError("--compare takes two methods as A:B, e.g. ours:rbrl (got '\(pair)')")
+        }
         if let lastEvaluations, lastEvaluations < 1 {
             throw ValidationError("--last-evaluations must be at least 1 (got \(lastEvaluations))")
         }
@@ -48,6 +57,13 @@ struct SummarizeCommand: ParsableCommand {
         switch format {
         case .markdown:
             print(table.markdown)
+            for pair in compare {
+                let methods = pair.split(separator: ":").map(String.init)
+                let (comparisons, notes) = MethodComparison.compare(table.rows, first: methods[0], second: methods[1])
+                for note in notes { printError("note: " + note) }
+                print(comparisons.isEmpty ? "\nNo task has both \(methods[0]) and \(methods[1]) with two seeds or more."
+                                          : "\n" + MethodComparison.markdown(comparisons))
+            }
         case .csv:
             print(table.csv, terminator: "")
             for run in table.unfinished { printError("unfinished: \(run.path) (no summary.json)") }
