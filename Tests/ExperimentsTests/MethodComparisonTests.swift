@@ -46,3 +46,20 @@ func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: Static
     XCTAssertEqual(a.count, b.count, "\(a) vs \(b)", file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, "\(a) vs \(b)", file: file, line: line) }
 }
+
+/// On the kept six-task runs (three seeds each), as `summarize --compare` reads them.
+final class KeptResultsComparisonTests: XCTestCase {
+    func testPartTwoOursAgainstRbrlIsInsideTheNoiseOnEveryTask() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("results/six-tasks-n4").path
+        let table = try ResultsTable(folder: root)
+        let (comparisons, notes) = MethodComparison.compare(table.rows, first: "ours", second: "rbrl")
+        XCTAssertEqual(notes, [])
+        XCTAssertEqual(comparisons.map(\.task).sorted(), ["ball_in_cup-catch", "cartpole-balance", "cheetah-run", "finger-spin",
+                                                          "quadruped-walk", "walker-walk"])
+        XCTAssert(comparisons.allSatisfy { $0.verdict == "inside the noise" })
+        let ball = try XCTUnwrap(comparisons.first { $0.task == "ball_in_cup-catch" })
+        XCTAssertEqual(ball.p, 0.136, accuracy: 0.001, "the p the results issue recomputed")
+        XCTAssertGreaterThan(ball.holmP, ball.p)
+    }
+}
