@@ -28,7 +28,10 @@ let package = Package(
         .target(name: "PPO", dependencies: ["Control", "NeuralNet", "Randomness"]),
         .target(name: "Ratings", dependencies: ["Randomness"]),
         .target(name: "RewardLearning", dependencies: ["NeuralNet", "Ratings", "Randomness"]),
-        .target(name: "Experiments", dependencies: ["Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning",
+        // The git commit a binary was built from, written before each build by the BuildCommit plugin.
+        .plugin(name: "BuildCommit", capability: .buildTool()),
+        .target(name: "BuildInfo", plugins: ["BuildCommit"]),
+        .target(name: "Experiments", dependencies: ["BuildInfo", "Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning",
                                                    .product(name: "Yams", package: "Yams")]),
         // Sweeps: grids of runs, each a child `ratingrl train` process.
         .target(name: "Sweep", dependencies: ["Experiments", "PPO"]),
@@ -57,7 +60,7 @@ let package = Package(
         .target(name: "RatingPage", dependencies: ["RatingStore", "Playback", "Render", "Control",
                                                    .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "ratingrl", dependencies: [
-            "Control", "PPO", "Experiments", "Ratings", "RewardLearning", "Sweep", "Render", "Playback", "RatingStore", "RatingPage",
+            "BuildInfo", "Control", "PPO", "Experiments", "Ratings", "RewardLearning", "Sweep", "Render", "Playback", "RatingStore", "RatingPage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),

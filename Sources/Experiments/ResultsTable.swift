@@ -71,7 +71,10 @@ public struct ResultsTable: Sendable {
             return Row(values: grouping.values(of: records[0]), records: records, lateReturns: late)
         }
         unfinished = catalog.runs.filter { !$0.finished }
-        warnings = catalog.warnings + duplicates.map { duplicate, original in
+        // A table says when its runs come from different code.
+        let builds = Set(finished.compactMap { $0.summary?.buildCommit })
+        let mixed = builds.count > 1 ? ["the runs were trained by \(builds.count) builds (\(builds.sorted().map { String($0.prefix(12)) }.joined(separator: ", "))); see build_commit in each summary.json"] : []
+        warnings = catalog.warnings + mixed + duplicates.map { duplicate, original in
             "\(duplicate.path) repeats seed \(duplicate.seed) of \(original.path) with the same configuration; counted once"
         }
     }

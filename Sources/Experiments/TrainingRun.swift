@@ -1,3 +1,4 @@
+import BuildInfo
 import Control
 import Foundation
 import NeuralNet
@@ -35,6 +36,10 @@ public struct TrainingSummary: Codable, Sendable {
     /// the same config and seed can follow another trajectory under another one.
     /// Absent in summaries written before it was recorded.
     public var blasKernel: String? = nil
+    /// The git commit of the program that finished the run, "(dirty)" when
+    /// its tracked files differed from that commit (BuildInfo). Absent in
+    /// summaries written before it was recorded.
+    public var buildCommit: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case task, method, seed, updates
@@ -50,6 +55,7 @@ public struct TrainingSummary: Codable, Sendable {
         case rewardTrainingSeconds = "reward_training_seconds"
         case finalEvalReturns = "final_eval_returns"
         case blasKernel = "blas_kernel"
+        case buildCommit = "build_commit"
     }
 }
 
@@ -413,7 +419,7 @@ public final class TrainingRun {
                                       finalPearson: feedback?.lastReport?.pearson,
                                       rewardTrainingSeconds: feedback?.trainingSeconds,
                                       finalEvalReturns: position.lastEvaluation!.returns,
-                                      blasKernel: position.blasKernels.joined(separator: "+"))
+                                      blasKernel: position.blasKernels.joined(separator: "+"), buildCommit: BuildCommit.description)
         try directory.writeJSON(summary, to: "summary.json")
         directory.removeCheckpoints()
         return summary

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import Control
 import Experiments
 import Foundation
@@ -157,7 +158,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationFailure(message: error.description)
         }
         if !quiet {
-            print("training \(config.task) with \(config.method) (\(config.preset) preset) for \(config.totalSteps) steps, seed \(config.seed), OpenBLAS \(openBLASCoreName()) kernel → \(out)")
+            print("training \(config.task) with \(config.method) (\(config.preset) preset) for \(config.totalSteps) steps, seed \(config.seed), OpenBLAS \(openBLASCoreName()) kernel, build \(BuildCommit.commit.prefix(12))\(BuildCommit.dirty ? " (dirty)" : "") → \(out)")
         }
         let stored = try Self.storedRatings(config, models: models)
         let people = try Self.people(config, run: out)

@@ -23,7 +23,8 @@ final class ResultsTableTests: XCTestCase {
 
     /// Writes a run folder as `ratingrl train` does: config.json, and
     /// summary.json (snake_case keys) when `finalReturn` is given.
-    func writeRun(_ config: TrainingConfig, at path: String, finalReturn: Double?, spearman: Double? = nil) throws {
+    func writeRun(_ config: TrainingConfig, at path: String, finalReturn: Double?, spearman: Double? = nil,
+                  build: String? = nil) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -34,6 +35,7 @@ final class ResultsTableTests: XCTestCase {
          "final_eval_std": 1, "env_steps": \(config.totalSteps), "wall_seconds": 2, "updates": 1, "physics_failures": 0
         """
         if let spearman { json += ", \"final_spearman\": \(spearman)" }
+        if let build { json += ", \"build_commit\": \"\(build)\"" }
         json += "}"
         try json.write(toFile: path + "/summary.json", atomically: true, encoding: .utf8)
     }
@@ -266,5 +268,17 @@ final class ResultsTableTests: XCTestCase {
         XCTAssertEqual(flat.values, ["a.b": "1", "a.c": "0.0003", "a.d": "256x256", "a.e": "{}", "a.g": "true", "a.h": "x,y",
                                      "seed": "18446744073709551615"])
         XCTAssertThrowsError(try FlatConfig(json: Data("[1]".utf8)))
+    }
+
+    /// A table whose runs come from different builds says so (and one build does not).
+    func testRunsOfDifferentBuildsAreNamedInAWarning() throws {
+        let root = try folder()
+        try writeRun(config(method: "ppo", steps: 1000, seed: 0), at: root + "/ppo/seed0", finalReturn: 10, build: "1111111111111111")
+        try writeRun(config(method: "ppo", steps: 1000, seed: 1), at: root + "/ppo/seed1", finalReturn: 12, build: "1111111111111111")
+        XCTAssertEqual(try ResultsTable(folder: root).warnings, [])
+        try writeRun(config(method: "ppo", steps: 1000, seed: 2), at: root + "/ppo/seed2", finalReturn: 11,
+                     build: "2222222222222222 (dirty)")
+        let warnings = try ResultsTable(folder: root).warnings
+        XCTAssertEqual(warnings, ["the runs were trained by 2 builds (111111111111, 222222222222); see build_commit in each summary.json"])
     }
 }

@@ -71,6 +71,18 @@ final class TrainingRunTests: XCTestCase {
         // The BLAS kernel is recorded, since the same config and seed can train otherwise under another.
         XCTAssertEqual(json?["blas_kernel"] as? String, openBLASCoreName())
         XCTAssertNotEqual(summary.blasKernel, "unknown")
+        // And the code: the commit this program was built from, which is this checkout's HEAD.
+        let head = Process()
+        head.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        head.arguments = ["-C", URL(fileURLWithPath: #filePath).deletingLastPathComponent().path, "rev-parse", "HEAD"]
+        let pipe = Pipe()
+        head.standardOutput = pipe
+        try head.run()
+        let commit = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        head.waitUntilExit()
+        XCTAssertEqual(commit.count, 40)
+        let recorded = try XCTUnwrap(json?["build_commit"] as? String)
+        XCTAssert(recorded == commit || recorded == commit + " (dirty)", "\(recorded) is not HEAD \(commit)")
         XCTAssertThrowsError(try RunDirectory(path: folder, overwrite: false)) { error in
             XCTAssert("\(error)".contains("--overwrite"), "\(error)")
         }
