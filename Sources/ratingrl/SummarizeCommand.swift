@@ -35,6 +35,9 @@ struct SummarizeCommand: ParsableCommand {
         valueName: "A:B"))
     var compare: [String] = []
 
+    @Flag(help: "Also list each rating run's rating histogram and the share of its largest class, and count the runs where one class holds over 90 % of the ratings.")
+    var histograms = false
+
     func validate() throws {
         for pair in compare where pair.split(separator: ":").count != 2 {
             throw ValidationError("--compare takes two methods as A:B, e.g. ours:rbrl (got '\(pair)')")
@@ -57,6 +60,11 @@ struct SummarizeCommand: ParsableCommand {
         switch format {
         case .markdown:
             print(table.markdown)
+            if histograms {
+                do { print("\n" + RatingHistogram.markdown(try RatingHistogram.of(table.rows))) } catch let error as RunError {
+                    throw ValidationFailure(message: error.description)
+                }
+            }
             for pair in compare {
                 let methods = pair.split(separator: ":").map(String.init)
                 let (comparisons, notes) = MethodComparison.compare(table.rows, first: methods[0], second: methods[1])

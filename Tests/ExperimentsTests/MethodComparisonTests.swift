@@ -62,4 +62,17 @@ final class KeptResultsComparisonTests: XCTestCase {
         XCTAssertEqual(ball.p, 0.136, accuracy: 0.001, "the p the results issue recomputed")
         XCTAssertGreaterThan(ball.holmP, ball.p)
     }
+
+    /// The uniform scale's measured failure, as `summarize --histograms` counts it.
+    func testOnTheUniformScaleSixteenOfThirtySixRatingRunsAreOneClass() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("results/six-tasks-n4").path
+        let histograms = try RatingHistogram.of(try ResultsTable(folder: root).rows)
+        XCTAssertEqual(histograms.count, 36, "rbrl and ours, six tasks, three seeds")
+        XCTAssertEqual(histograms.filter { $0.isOneClass() }.count, 16)
+        XCTAssert(histograms.filter { $0.task == "finger-spin" }.allSatisfy { $0.isOneClass() })
+        XCTAssert(histograms.allSatisfy { $0.counts.reduce(0, +) == 2000 })
+        XCTAssertEqual(RatingHistogram(path: "r", task: "t", method: "m", counts: [1811, 112, 68, 9]).largestShare, 0.9055, accuracy: 1e-9)
+        XCTAssert(RatingHistogram.markdown(histograms).hasSuffix("16 of 36 rating runs have over 90 % of their ratings in one class."))
+    }
 }
