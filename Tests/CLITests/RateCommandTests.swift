@@ -194,6 +194,22 @@ final class RateCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/new.db"), "a refused source creates no database")
     }
 
+    /// Runs scripts/tests/drive-rating-page.py (Chromium over the DevTools
+    /// protocol) with `arguments` and returns its report; fails the test if it fails.
+    func drivePage(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["timeout", "180", "python3", CommandLineTests.repositoryRoot.path + "/scripts/tests/drive-rating-page.py"]
+            + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "the browser script failed: \(text)", file: file, line: line)
+        return jsonObject(text)
+    }
+
     /// Debian's Chromium, headless, opens the page, plays the clip and rates with the keyboard
     /// (scripts/tests/drive-rating-page.py speaks the DevTools protocol on a pipe).
     func testAPersonRatesWithTheKeyboardInHeadlessChromium() throws {
@@ -201,17 +217,8 @@ final class RateCommandTests: XCTestCase {
         let server = try RatingServerProcess(arguments: ["--db", folder + "/r.db", "--segments",
                                                          try segmentsFile(3, steps: 50, in: folder), "--classes", "4"])
         defer { server.stop() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // Rate segment 1 as 2 and segment 2 as 3, undo that, rate segment 2 as 1.
-        process.arguments = ["timeout", "180", "python3", CommandLineTests.repositoryRoot.path + "/scripts/tests/drive-rating-page.py",
-                             "http://127.0.0.1:\(server.port)/?rater=chromium", folder + "/page.png", "2", "3", "Backspace", "1"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let report = jsonObject(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "the browser script failed")
+        let report = try drivePage(["http://127.0.0.1:\(server.port)/?rater=chromium", folder + "/page.png", "2", "3", "Backspace", "1"])
         XCTAssertEqual(report["progress"] as? [String], ["0 of 3 rated", "1 of 3 rated", "2 of 3 rated", "1 of 3 rated", "2 of 3 rated"])
 
         let rows = try JSONSerialization.jsonObject(with: Data(http("GET", "http://127.0.0.1:\(server.port)/api/ratings").body.utf8)) as! [[String: Any]]
@@ -247,20 +254,10 @@ final class RateCommandTests: XCTestCase {
         let server = try RatingServerProcess(arguments: ["--db", folder + "/r.db", "--segments",
                                                          try segmentsFile(4, steps: 50, in: folder), "--classes", "4"])
         defer { server.stop() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // Type a name and tap Start; tap "2", tap "3", tap Undo, tap Skip, tap "1".
-        process.arguments = ["timeout", "180", "python3", CommandLineTests.repositoryRoot.path + "/scripts/tests/drive-rating-page.py",
-                             "--phone", "--no-clip-first", "http://127.0.0.1:\(server.port)/", folder + "/phone-start.png",
-                             "type:#rater:thumb", "tap:#go", "shot:" + folder + "/phone.png", "tap:#scale button:nth-child(3)",
-                             "tap:#scale button:nth-child(4)", "tap:#undo", "tap:#skip", "tap:#scale button:nth-child(2)"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "the browser script failed: \(text)")
-        let report = jsonObject(text)
+        let report = try drivePage(["--phone", "--no-clip-first", "http://127.0.0.1:\(server.port)/", folder + "/phone-start.png",
+                                    "type:#rater:thumb", "tap:#go", "shot:" + folder + "/phone.png", "tap:#scale button:nth-child(3)",
+                                    "tap:#scale button:nth-child(4)", "tap:#undo", "tap:#skip", "tap:#scale button:nth-child(2)"])
         // Before the name: instructions and what to do, no clip box or scale yet.
         let start = try XCTUnwrap(report["firstLayout"] as? [String: Any])
         XCTAssertEqual(start["viewport"] as? String, "width=device-width, initial-scale=1")
