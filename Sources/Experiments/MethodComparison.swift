@@ -39,7 +39,7 @@ public struct MethodComparison: Sendable, Equatable {
         precondition(firstReturns.count >= 2 && secondReturns.count >= 2, "each group needs two returns")
         self.task = task; self.first = first; self.second = second
         self.firstReturns = firstReturns; self.secondReturns = secondReturns
-        difference = Self.mean(firstReturns) - Self.mean(secondReturns)
+        difference = ResultsTable.Row.mean(firstReturns) - ResultsTable.Row.mean(secondReturns)
         interval = Self.bootstrapInterval(firstReturns, secondReturns, resamples: resamples, seed: seed)
         (t, degreesOfFreedom, p) = Self.welch(firstReturns, secondReturns)
         holmP = p
@@ -71,10 +71,8 @@ public struct MethodComparison: Sendable, Equatable {
 
     // MARK: The statistics, as pure functions
 
-    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-
     static func variance(_ values: [Double]) -> Double {
-        let m = mean(values)
+        let m = ResultsTable.Row.mean(values)
         return values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)
     }
 
@@ -82,8 +80,11 @@ public struct MethodComparison: Sendable, Equatable {
     /// without any spread: p is 1 for equal means and 0 otherwise.
     static func welch(_ a: [Double], _ b: [Double]) -> (t: Double, degreesOfFreedom: Double, p: Double) {
         let (sa, sb) = (variance(a) / Double(a.count), variance(b) / Double(b.count))
-        let gap = mean(a) - mean(b)
-        guard sa + sb > 0 else { return (gap == 0 ? 0 : gap.sign == .minus ? -.infinity : .infinity, .nan, gap == 0 ? 1 : 0) }
+        let gap = ResultsTable.Row.mean(a) - ResultsTable.Row.mean(b)
+        guard sa + sb > 0 else {
+            if gap == 0 { return (0, .nan, 1) }
+            return (gap > 0 ? .infinity : -.infinity, .nan, 0)
+        }
         let t = gap / (sa + sb).squareRoot()
         let nu = (sa + sb) * (sa + sb) / (sa * sa / Double(a.count - 1) + sb * sb / Double(b.count - 1))
         return (t, nu, regularizedIncompleteBeta(nu / (nu + t * t), nu / 2, 0.5))
@@ -164,7 +165,7 @@ extension MethodComparison {
                      "|---|---|---|---|---|---|---|---|"]
         for c in comparisons {
             let f = { (value: Double) in String(format: "%.1f", value) }
-            lines.append("| \(c.task) | \(f(mean(c.firstReturns))) (\(c.firstReturns.count)) | \(f(mean(c.secondReturns))) (\(c.secondReturns.count)) "
+            lines.append("| \(c.task) | \(f(ResultsTable.Row.mean(c.firstReturns))) (\(c.firstReturns.count)) | \(f(ResultsTable.Row.mean(c.secondReturns))) (\(c.secondReturns.count)) "
                          + "| \(f(c.difference)) [\(f(c.interval.lowerBound)), \(f(c.interval.upperBound))] "
                          + "| \(String(format: "%.2f (%.1f)", c.t, c.degreesOfFreedom)) | \(String(format: "%.3f", c.p)) "
                          + "| \(String(format: "%.3f", c.holmP)) | \(c.verdict) |")

@@ -9,9 +9,6 @@ public enum RatingInstructions {
         return "Rate how well the agent does its task in this clip: better clips make steady progress towards the goal."
     }
 
-    /// Tasks that have their own instructions.
-    public static var tasks: [String] { Array(byTask.keys) }
-
     private static let byTask: [String: String] = [
         "cartpole-balance": "The cart slides left and right to keep the pole standing up. Better clips keep the pole straight up and the cart near the middle, with little motion.",
         "cartpole-balance_sparse": "The cart slides left and right to keep the pole standing up. Better clips keep the pole upright the whole time; a pole that tips over is bad.",

@@ -56,7 +56,8 @@ public struct SegmentImport: Sendable {
         }
         if task.hasPrefix("finger-turn") {
             throw RatingStoreError("\(task) segments cannot be replayed (the target is drawn per episode), so they cannot be shown")
-        }    }
+        }
+    }
 
     /// Replays every segment in the task's environment, so that nothing that
     /// cannot be shown (a state of the wrong size for the model, actions of the
