@@ -49,7 +49,7 @@ public struct PPOBenchmark: Codable, Sendable {
             let (w0, c0) = (wallSeconds(), cpuSeconds())
             let steps = try session.collect()
             let (w1, c1) = (wallSeconds(), cpuSeconds())
-            _ = session.update(clipRange: config.clipRange)
+            _ = session.update(clipRange: config.clipRange, learningRate: config.learningRate)
             let (w2, c2) = (wallSeconds(), cpuSeconds())
             result.rolloutWallSeconds += w1 - w0
             result.updateWallSeconds += w2 - w1

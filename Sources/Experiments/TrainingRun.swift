@@ -348,7 +348,8 @@ public final class TrainingRun {
                 // SB3 anneals with the progress remaining after this rollout.
                 let remaining = max(0, 1 - Float(position.envSteps) / Float(config.totalSteps))
                 let clipRange = ppo.annealClipRange ? ppo.clipRange * remaining : ppo.clipRange
-                let statistics = session.update(clipRange: clipRange)
+                let learningRate = ppo.annealLearningRate ? ppo.learningRate * remaining : ppo.learningRate
+                let statistics = session.update(clipRange: clipRange, learningRate: learningRate)
                 guard statistics.policyLoss.isFinite && statistics.valueLoss.isFinite else {
                     throw RunError("update \(position.update): the loss became \(statistics.policyLoss.isFinite ? statistics.valueLoss : statistics.policyLoss); stopping before training on it. Try a lower learning rate.")
                 }

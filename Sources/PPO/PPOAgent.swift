@@ -48,6 +48,13 @@ public final class PPOAgent {
     }
     public var actionSize: Int { policy.actionSize }
 
+    /// The step size of all three optimisers (one Adam in SB3).
+    public func setLearningRate(_ learningRate: Float) {
+        policyOptimizer.learningRate = learningRate
+        valueOptimizer.learningRate = learningRate
+        logStdOptimizer.learningRate = learningRate
+    }
+
     /// Value estimates, one per row of normalised observations.
     public func values(_ observations: Matrix) -> [Float] { value.forward(observations).values }
 

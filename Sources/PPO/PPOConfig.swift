@@ -12,6 +12,9 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     public var clipRange: Float
     /// Anneal the clip range linearly to 0 over training (the paper's setting).
     public var annealClipRange: Bool
+    /// Anneal the learning rate linearly to 0 over training (CleanRL's default;
+    /// SB3's linear schedule), so late updates cannot undo what was learned.
+    public var annealLearningRate: Bool
     public var gamma: Float
     public var gaeLambda: Float
     public var entropyCoefficient: Float
@@ -31,17 +34,20 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     public var observationClip: Double
 
     enum CodingKeys: String, CodingKey {
-        case environments, stepsPerRollout, minibatchSize, epochs, learningRate, clipRange, annealClipRange, gamma
+        case environments, stepsPerRollout, minibatchSize, epochs, learningRate, annealLearningRate, clipRange, annealClipRange
+        case gamma
         case gaeLambda, entropyCoefficient, valueCoefficient, maxGradientNorm, adamEpsilon, hiddenSizes, activation
         case logStdInit, gsde, gsdeResampleEvery, observationClip
     }
 
     public init(environments: Int, stepsPerRollout: Int, minibatchSize: Int, epochs: Int, learningRate: Float,
-                clipRange: Float, annealClipRange: Bool, gamma: Float, gaeLambda: Float, entropyCoefficient: Float,
+                annealLearningRate: Bool = false, clipRange: Float, annealClipRange: Bool, gamma: Float,
+                gaeLambda: Float, entropyCoefficient: Float,
                 valueCoefficient: Float, maxGradientNorm: Float, adamEpsilon: Float, hiddenSizes: [Int],
                 activation: String, logStdInit: Float, gsde: Bool, gsdeResampleEvery: Int, observationClip: Double) {
         self.environments = environments; self.stepsPerRollout = stepsPerRollout; self.minibatchSize = minibatchSize
-        self.epochs = epochs; self.learningRate = learningRate; self.clipRange = clipRange
+        self.epochs = epochs; self.learningRate = learningRate; self.annealLearningRate = annealLearningRate
+        self.clipRange = clipRange
         self.annealClipRange = annealClipRange; self.gamma = gamma; self.gaeLambda = gaeLambda
         self.entropyCoefficient = entropyCoefficient; self.valueCoefficient = valueCoefficient
         self.maxGradientNorm = maxGradientNorm; self.adamEpsilon = adamEpsilon; self.hiddenSizes = hiddenSizes
@@ -49,7 +55,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         self.gsdeResampleEvery = gsdeResampleEvery; self.observationClip = observationClip
     }
 
-    /// Reads a configuration; fields added after a run was written (gSDE) take
+    /// Reads a configuration; fields added after a run was written (gSDE, learning-rate annealing) take
     /// their defaults, so older run folders stay readable.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -58,6 +64,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
                   minibatchSize: try c.decode(Int.self, forKey: .minibatchSize),
                   epochs: try c.decode(Int.self, forKey: .epochs),
                   learningRate: try c.decode(Float.self, forKey: .learningRate),
+                  annealLearningRate: try c.decodeIfPresent(Bool.self, forKey: .annealLearningRate) ?? false,
                   clipRange: try c.decode(Float.self, forKey: .clipRange),
                   annealClipRange: try c.decode(Bool.self, forKey: .annealClipRange),
                   gamma: try c.decode(Float.self, forKey: .gamma),
@@ -122,7 +129,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
 
     /// The names `set(_:to:)` accepts: the JSON keys of this configuration.
     public static let fieldNames = ["environments", "stepsPerRollout", "minibatchSize", "epochs", "learningRate",
-                                    "clipRange", "annealClipRange", "gamma", "gaeLambda", "entropyCoefficient",
+                                    "annealLearningRate", "clipRange", "annealClipRange", "gamma", "gaeLambda", "entropyCoefficient",
                                     "valueCoefficient", "maxGradientNorm", "adamEpsilon", "hiddenSizes",
                                     "activation", "logStdInit", "gsde", "gsdeResampleEvery", "observationClip"]
 
@@ -143,6 +150,9 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         case "minibatchSize": minibatchSize = try number(Int.self)
         case "epochs": epochs = try number(Int.self)
         case "learningRate": learningRate = try number(Float.self)
+        case "annealLearningRate":
+            guard let flag = Bool(text) else { throw OverrideError(description: "annealLearningRate takes true or false") }
+            annealLearningRate = flag
         case "clipRange": clipRange = try number(Float.self)
         case "annealClipRange":
             guard let flag = Bool(text) else { throw OverrideError(description: "annealClipRange takes true or false") }

@@ -56,8 +56,10 @@ public final class PPOSession {
         return buffer.count
     }
 
-    /// One PPO update on the last rollout.
-    public func update(clipRange: Float) -> PPOUpdateStatistics {
-        ppoUpdate(agent: agent, buffer: buffer, clipRange: clipRange, random: &shuffling)
+    /// One PPO update on the last rollout, with this update's clip range and
+    /// learning rate (both fall linearly when annealed).
+    public func update(clipRange: Float, learningRate: Float) -> PPOUpdateStatistics {
+        agent.setLearningRate(learningRate)
+        return ppoUpdate(agent: agent, buffer: buffer, clipRange: clipRange, random: &shuffling)
     }
 }

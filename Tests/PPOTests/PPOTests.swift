@@ -224,4 +224,43 @@ final class PPOLossTests: XCTestCase {
             XCTAssert("\(error)".contains("shape"), "\(error)")
         }
     }
+
+    /// The learning rate an update is given is the one its Adam steps use: at
+    /// 0 (the end of an annealed run) nothing moves; at the preset's rate
+    /// every network does.
+    func testAnUpdateStepsWithTheLearningRateItIsGiven() {
+        var random = SeededRandom(seed: 13)
+        var buffer = RolloutBuffer(steps: 16, environments: 2, observationSize: 3, actionSize: 2)
+        for t in 0..<16 {
+            buffer.store(step: t, observations: (0..<6).map { _ in Float(random.normal()) },
+                         actions: (0..<4).map { _ in Float(random.normal()) },
+                         rewards: [Float(random.normal()), Float(random.normal())], episodeStarts: [t == 0, t == 0],
+                         values: [0, 0], logProbabilities: [-1, -1])
+        }
+        buffer.computeAdvantages(lastValues: [0, 0], lastEpisodeStarts: [false, false], gamma: 0.99, lambda: 0.95)
+        for (learningRate, moves) in [(Float(0), false), (PPOConfig.quick.learningRate, true)] {
+            let agent = makeAgent()
+            let (policy, value, logStd) = (agent.policy.mean.parameters, agent.value.parameters, agent.policy.logStd)
+            agent.setLearningRate(learningRate)
+            var shuffling = SeededRandom(seed: 14)
+            _ = ppoUpdate(agent: agent, buffer: buffer, clipRange: 0.2, random: &shuffling)
+            XCTAssertEqual(agent.policy.mean.parameters != policy, moves, "policy, learning rate \(learningRate)")
+            XCTAssertEqual(agent.value.parameters != value, moves, "value, learning rate \(learningRate)")
+            XCTAssertEqual(agent.policy.logStd != logStd, moves, "log-std, learning rate \(learningRate)")
+        }
+    }
+
+    /// Runs written before learning-rate annealing existed read as "not annealed";
+    /// the field is set like any other.
+    func testLearningRateAnnealingIsOffUnlessAskedFor() throws {
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(PPOConfig.quick)) as! [String: Any]
+        XCTAssertEqual(json["annealLearningRate"] as? Bool, false)
+        json["annealLearningRate"] = nil
+        let old = try JSONDecoder().decode(PPOConfig.self, from: JSONSerialization.data(withJSONObject: json))
+        XCTAssertEqual(old, PPOConfig.quick)
+        var config = PPOConfig.quick
+        try config.set("annealLearningRate", to: "true")
+        XCTAssertTrue(config.annealLearningRate)
+        XCTAssertThrowsError(try config.set("annealLearningRate", to: "yes"))
+    }
 }
