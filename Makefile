@@ -23,7 +23,7 @@ BLAS_CORE := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo SkylakeX
 RUN_ENV := $(if $(BLAS_CORE),OPENBLAS_CORETYPE=$(BLAS_CORE))
 endif
 
-.PHONY: all deps test-deps models build release run test test-slurm golden bench bench-ppo clean help plot-deps
+.PHONY: all deps test-deps models build release run test test-slurm golden bench bench-ppo clean help plot-deps tensorboard
 
 # Installs the Debian packages of $(1) that are missing (sudo when not root); $(2) names the target.
 define apt_install
@@ -47,7 +47,8 @@ help:
 	@echo "make bench-ppo  our PPO vs Stable-Baselines3 PPO, side by side"
 	@echo "make models  fetch the DeepMind Control Suite XML models into models/"
 	@echo "make deps    install the Debian packages the build needs"
-	@echo "make plot-deps  the Python environment `ratingrl plot` draws with ($(PLOT_VENV))"
+	@echo "make plot-deps  the project's Python environment ($(PLOT_VENV)): figures, TensorBoard, the Python loaders"
+	@echo "make tensorboard [LOGDIR=runs] [PORT=6006]  TensorBoard on the runs under LOGDIR, live while they train"
 
 deps:
 	$(call apt_install,$(APT_PACKAGES),deps)
@@ -102,7 +103,7 @@ bench-ppo: release models
 	$(RUN_ENV) scripts/bench-ppo.sh
 
 # `ratingrl plot` draws with matplotlib (Debian's) and rliable (PyPI) in a venv
-# that sees Debian's scientific packages. The stamp makes a second run instant;
+# that sees Debian's scientific packages; TensorBoard lives there too. The stamp makes a second run instant;
 # it is redone when the pinned requirements change.
 PLOT_VENV := .venv-plot
 PLOT_STAMP := $(PLOT_VENV)/.installed
@@ -115,8 +116,15 @@ $(PLOT_STAMP): scripts/plot/requirements.txt
 	$(call apt_install,$(PLOT_APT_PACKAGES),plot-deps)
 	[[ -x $(PLOT_VENV)/bin/python ]] || /usr/bin/python3 -m venv --system-site-packages $(PLOT_VENV)
 	$(PLOT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/plot/requirements.txt
-	$(PLOT_VENV)/bin/python -c "import matplotlib, rliable.library, rliable.metrics"
+	$(PLOT_VENV)/bin/python -c "import matplotlib, rliable.library, rliable.metrics, tensorboard"
 	touch $@
+
+# Every run writes its scalars to tb/ in its folder as it trains; TensorBoard
+# shows a whole sweep, one run per folder.
+LOGDIR ?= runs
+PORT ?= 6006
+tensorboard: plot-deps
+	$(PLOT_VENV)/bin/tensorboard --logdir "$(LOGDIR)" --port $(PORT)
 
 clean:
 	rm -rf .build

@@ -31,7 +31,9 @@ let package = Package(
         // The git commit a binary was built from, written before each build by the BuildCommit plugin.
         .plugin(name: "BuildCommit", capability: .buildTool()),
         .target(name: "BuildInfo", plugins: ["BuildCommit"]),
-        .target(name: "Experiments", dependencies: ["BuildInfo", "Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning",
+        // TensorBoard event files (scalars), written as a run goes.
+        .target(name: "TensorBoardEvents"),
+        .target(name: "Experiments", dependencies: ["BuildInfo", "TensorBoardEvents", "Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning",
                                                    .product(name: "Yams", package: "Yams")]),
         // Sweeps: grids of runs, each a child `ratingrl train` process.
         .target(name: "Sweep", dependencies: ["Experiments", "PPO"]),
@@ -69,11 +71,12 @@ let package = Package(
         .target(name: "GradientCheck", path: "Tests/GradientCheck"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "PPO", "Control", "RewardLearning", "NeuralNet", "Ratings"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TensorBoardEvents", "PPO", "Control", "RewardLearning", "NeuralNet", "Ratings"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Experiments"]),
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .testTarget(name: "TensorBoardEventsTests", dependencies: ["TensorBoardEvents"]),
         .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Playback", "Control", "MuJoCo", "Experiments", "PPO", "Randomness", "Ratings", "RewardLearning"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"],

@@ -10,7 +10,9 @@ public struct RunDirectory: Sendable {
 
     /// Every file or folder a run writes; `--overwrite` removes exactly these.
     public static let runFiles = [".lock", "config.json", "progress.csv", "evaluations.csv", "checkpoint.weights", "summary.json",
-                                  "feedback.jsonl", "ratings.jsonl", "reward_model.weights", checkpointFolder]
+                                  "feedback.jsonl", "ratings.jsonl", "reward_model.weights", checkpointFolder, eventFolder]
+    /// Sub-folder of the run's TensorBoard event file.
+    public static let eventFolder = "tb"
     /// Sub-folder of the run-state checkpoints.
     public static let checkpointFolder = "checkpoints"
     /// Run-state checkpoints kept (the newest ones); older ones are deleted.
@@ -82,12 +84,23 @@ public struct RunDirectory: Sendable {
     func removeOldRun() throws {
         guard overwrite else { return }
         let manager = FileManager.default
-        for name in Self.runFiles where name != ".lock" && name != Self.checkpointFolder && manager.fileExists(atPath: file(name)) {
+        for name in Self.runFiles where ![".lock", Self.checkpointFolder, Self.eventFolder].contains(name) && manager.fileExists(atPath: file(name)) {
             do { try manager.removeItem(atPath: file(name)) } catch {
                 throw RunError("cannot remove \(file(name)) of the old run: \(error.localizedDescription)")
             }
         }
         removeCheckpoints()
+        removeEventFiles()
+    }
+
+    /// Removes the event files runs write in tb/, then tb/ if nothing else is in it.
+    func removeEventFiles() {
+        let folder = file(Self.eventFolder)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        where name.hasPrefix("events.out.tfevents.") && name.hasSuffix(".ratingrl") {
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
+        }
+        rmdir(folder)
     }
 
     /// Removes what a run made and nothing else, after a run that this process
@@ -95,8 +108,9 @@ public struct RunDirectory: Sendable {
     /// files, then the folder if that left it empty.
     func removeFailedStart() {
         let manager = FileManager.default
-        for name in Self.runFiles where name != Self.checkpointFolder { try? manager.removeItem(atPath: file(name)) }
+        for name in Self.runFiles where name != Self.checkpointFolder && name != Self.eventFolder { try? manager.removeItem(atPath: file(name)) }
         removeCheckpoints()
+        removeEventFiles()
         rmdir(path)
     }
 

@@ -6,6 +6,7 @@ import PPO
 import Randomness
 import Ratings
 import RewardLearning
+import TensorBoardEvents
 
 /// What a finished run reports (also written to `summary.json`).
 public struct TrainingSummary: Codable, Sendable {
@@ -160,6 +161,8 @@ public final class TrainingRun {
     let entropyReward: StateEntropyReward?
     let progressLog: CSVLog
     let evaluationLog: CSVLog
+    /// The TensorBoard scalars (tb/events.out.tfevents.*), cut back and appended to like the CSV logs.
+    let scalarEvents: EventFile
     var position = Position()
     /// Keeps other processes from training the same folder while this run lives.
     private let lock: RunLock
@@ -167,7 +170,8 @@ public final class TrainingRun {
 
     /// Builds every part of a run in one fixed order, so the same config and
     /// seed always give the same run; for a resumed run the logs are cut back
-    /// to `logSizes` (progress, evaluations, feedback, ratings).
+    /// to `logSizes` (progress, evaluations, feedback, ratings, and, from
+    /// checkpoints that have it, the TensorBoard event file).
     private init(config: TrainingConfig, models: ModelDirectory, directory: RunDirectory, logSizes: [UInt64]?,
                  lock: RunLock, storedRatings: [RatedSegment]? = nil, people: HumanRaters? = nil) throws {
         if let database = config.feedback?.ratingsDatabase, config.method != "ppo" {
@@ -194,6 +198,7 @@ public final class TrainingRun {
                                  keepingBytes: logSizes?[0])
         evaluationLog = try CSVLog(path: directory.file("evaluations.csv"),
                                    columns: EvaluationPoint.columns, keepingBytes: logSizes?[1])
+        scalarEvents = try Self.openEventFile(directory: directory, keepingBytes: logSizes.flatMap { $0.count > 4 ? $0[4] : nil })
         let agent = session.agent, collector = session.collector
 
         // Rating-based methods: a reward model and its feedback loop.
@@ -298,7 +303,7 @@ public final class TrainingRun {
                     throw CheckpointError.mismatch(path: file, detail: "it was written for another configuration than \(configPath)")
                 }
                 let sizes = try archive.integers("run.logSizes")
-                guard sizes.count == 4, sizes.allSatisfy({ $0 >= 0 }) else {
+                guard sizes.count == 4 || sizes.count == 5, sizes.allSatisfy({ $0 >= 0 }) else {
                     throw CheckpointError.damaged(path: file, detail: "log sizes")
                 }
                 run = try TrainingRun(config: config, models: models, directory: directory,
@@ -361,6 +366,9 @@ public final class TrainingRun {
                                     Self.format(statistics.valueLoss), Self.format(statistics.approximateKL),
                                     Self.format(statistics.clipFraction), Self.format(statistics.entropy),
                                     Self.format(statistics.explainedVariance), Self.format(Double(clipRange))])
+                scalarEvents.write(step: position.envSteps, scalars: TrainingScalars.update(
+                    statistics, trainReturn: trainReturn, stepsPerSecond: Double(position.envSteps) / position.wallSeconds,
+                    clipRange: clipRange, learningRate: learningRate))
 
                 if position.pretraining && position.envSteps >= (feedback?.config.unsupervisedSteps ?? 0) {
                     collector.rewardSource = learnedReward
@@ -379,6 +387,7 @@ public final class TrainingRun {
                 if shouldStop() { throw RunInterrupted(envSteps: position.envSteps, directory: directory.path) }
                 roundReport = try feedback.runDueRounds(envSteps: position.envSteps, normalizer: agent.normalizer,
                                                         events: events, shouldStop: shouldStop)
+                if let roundReport { scalarEvents.write(step: position.envSteps, scalars: TrainingScalars.feedbackRound(roundReport)) }
             }
 
             var evaluation: Evaluation?
@@ -388,6 +397,7 @@ public final class TrainingRun {
                 evaluationLog.append([position.envSteps, Self.format(evaluation!.meanReturn),
                                       Self.format(evaluation!.standardDeviation), evaluation!.returns.count,
                                       evaluation!.returns.map(Self.format).joined(separator: " ")])
+                scalarEvents.write(step: position.envSteps, scalars: TrainingScalars.evaluation(evaluation!))
                 position.lastEvaluation = evaluation
                 while position.nextEvaluation <= position.envSteps { position.nextEvaluation += config.evaluationInterval }
             }
@@ -445,6 +455,21 @@ public final class TrainingRun {
 
     static func format(_ value: Double) -> String { String(format: "%.6g", value) }
 
+    /// The run's TensorBoard event file: a new one in tb/, or the one there cut
+    /// back to `keepingBytes`. A checkpoint written before runs had event files
+    /// (`keepingBytes` nil on resume) starts a new file.
+    private static func openEventFile(directory: RunDirectory, keepingBytes: UInt64?) throws -> EventFile {
+        let folder = directory.file(RunDirectory.eventFolder)
+        if let keepingBytes {
+            guard let path = EventFile.existing(in: folder) else {
+                throw RunError("cannot resume: \(folder) should hold the run's one TensorBoard event file (events.out.tfevents.*)")
+            }
+            return try EventFile(path: path, keepingBytes: keepingBytes)
+        }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return try EventFile(path: folder + "/" + EventFile.fileName(startTime: Date()))
+    }
+
     // MARK: Checkpoints
 
     /// Writes the whole run state at the current position (once per position).
@@ -469,7 +494,7 @@ public final class TrainingRun {
             archive.put("run.lastEvaluation", doubles: [evaluation.meanReturn, evaluation.standardDeviation] + evaluation.returns)
         }
         archive.put("run.logSizes", integers: [progressLog.size, evaluationLog.size, feedback?.feedbackLog.size ?? 0,
-                                               feedback?.ratingLog.size ?? 0].map { Int($0) })
+                                               feedback?.ratingLog.size ?? 0, scalarEvents.size].map { Int($0) })
         archive.put("session.random", words: session.randomStreams.flatMap(\.stateWords))
         let agent = session.agent
         archive.put(tensors: agent.tensors, prefix: "agent")
