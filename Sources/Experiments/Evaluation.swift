@@ -27,3 +27,23 @@ public struct Evaluation: Sendable, Codable {
         return Evaluation(meanReturn: mean, standardDeviation: variance.squareRoot(), returns: totals)
     }
 }
+
+/// The environments a run evaluates its policy in. With fixed starts, every
+/// evaluation puts them back as they were before their first reset, so each
+/// evaluation plays the same initial states (common random numbers: two
+/// evaluations of a run differ only by the policy).
+public final class Evaluator {
+    public let environments: VectorEnvironment
+    private let starts: [ControlEnvironment.Snapshot]?
+
+    public init(environments: VectorEnvironment, fixedStarts: Bool) {
+        self.environments = environments
+        starts = fixedStarts ? environments.snapshots() : nil
+    }
+
+    /// One evaluation of `agent`'s deterministic policy.
+    public func evaluate(_ agent: PPOAgent) throws -> Evaluation {
+        if let starts { try environments.restore(starts, observations: Array(repeating: [], count: starts.count)) }
+        return try Evaluation.run(agent: agent, environments: environments)
+    }
+}

@@ -16,6 +16,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var evaluationInterval: Int
     /// Episodes per evaluation.
     public var evaluationEpisodes: Int
+    /// Every evaluation starts its episodes from the same initial states (drawn
+    /// once per run), so two evaluations of a run differ only by the policy,
+    /// not by which starts they drew. Nil (runs written before the field
+    /// existed) means each evaluation draws new starts.
+    public var fixedEvaluationStarts: Bool?
     /// Environment steps between checkpoints (0: only at the end).
     public var checkpointInterval: Int
     /// Threads stepping environments.
@@ -27,11 +32,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public static let methods = ["ppo"] + RewardLoss.allCases.map(\.rawValue)
 
     public init(task: String, method: String = "ppo", totalSteps: Int, seed: UInt64, preset: String, ppo: PPOConfig,
-                evaluationInterval: Int = 0, evaluationEpisodes: Int = 10, checkpointInterval: Int = 0, workers: Int = 2,
-                feedback: FeedbackConfig? = nil) {
+                evaluationInterval: Int = 0, evaluationEpisodes: Int = 10, fixedEvaluationStarts: Bool = true,
+                checkpointInterval: Int = 0, workers: Int = 2, feedback: FeedbackConfig? = nil) {
         self.task = task; self.method = method; self.totalSteps = totalSteps; self.seed = seed
         self.preset = preset; self.ppo = ppo; self.evaluationInterval = evaluationInterval
-        self.evaluationEpisodes = evaluationEpisodes; self.checkpointInterval = checkpointInterval; self.workers = workers
+        self.evaluationEpisodes = evaluationEpisodes; self.fixedEvaluationStarts = fixedEvaluationStarts
+        self.checkpointInterval = checkpointInterval; self.workers = workers
         self.feedback = feedback
     }
 

@@ -155,7 +155,7 @@ public final class TrainingRun {
     let config: TrainingConfig
     let directory: RunDirectory
     let session: PPOSession
-    let evaluationEnvironments: VectorEnvironment
+    let evaluator: Evaluator
     let feedback: FeedbackLoop?
     let learnedReward: RewardSource
     let entropyReward: StateEntropyReward?
@@ -186,9 +186,10 @@ public final class TrainingRun {
         var root = SeededRandom(seed: config.seed)
         let ppo = config.ppo
         session = try PPOSession(task: config.task, config: ppo, models: models, workers: config.workers, random: &root)
-        evaluationEnvironments = try VectorEnvironment(task: config.task, count: config.evaluationEpisodes,
-                                                       models: models, seed: session.evaluationSeed,
-                                                       workers: config.workers)
+        evaluator = Evaluator(environments: try VectorEnvironment(task: config.task, count: config.evaluationEpisodes,
+                                                                  models: models, seed: session.evaluationSeed,
+                                                                  workers: config.workers),
+                              fixedStarts: config.fixedEvaluationStarts == true)
         self.lock = lock
         if logSizes == nil {
             try directory.removeOldRun()
@@ -393,7 +394,7 @@ public final class TrainingRun {
             var evaluation: Evaluation?
             let isLast = position.update == config.updates
             if position.envSteps >= position.nextEvaluation || isLast {
-                evaluation = try Evaluation.run(agent: agent, environments: evaluationEnvironments)
+                evaluation = try evaluator.evaluate(agent)
                 evaluationLog.append([position.envSteps, Self.format(evaluation!.meanReturn),
                                       Self.format(evaluation!.standardDeviation), evaluation!.returns.count,
                                       evaluation!.returns.map(Self.format).joined(separator: " ")])
@@ -505,7 +506,7 @@ public final class TrainingRun {
         archive.put("collector.episodeStarts", integers: collector.episodeStarts.map { $0 ? 1 : 0 })
         archive.put("collector.returns", doubles: collector.trueReturns + collector.learnedReturns)
         archive.put("collector.physicsFailures", integers: [collector.physicsFailures])
-        archive.put("evaluation.environments", snapshots: evaluationEnvironments.snapshots())
+        archive.put("evaluation.environments", snapshots: evaluator.environments.snapshots())
         if let entropyReward {
             let state = entropyReward.state
             archive.put("entropy.memory", floats: state.memory)
@@ -559,7 +560,7 @@ public final class TrainingRun {
                 physicsFailures: try archive.integer("collector.physicsFailures"))
             try session.collector.restore(collectorState, agent: agent)
             let evaluationSnapshots = try archive.snapshots("evaluation.environments")
-            try evaluationEnvironments.restore(evaluationSnapshots,
+            try evaluator.environments.restore(evaluationSnapshots,
                                                observations: Array(repeating: [], count: evaluationSnapshots.count))
             if let entropyReward {
                 let counters = try archive.integers("entropy.counters")
