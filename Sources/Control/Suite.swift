@@ -12,6 +12,25 @@ public enum Suite {
                                                     "finger-turn_hard", "walker-stand", "walker-run",
                                                     "quadruped-run"]
 
+    /// What the rest of the project needs to know about a task, so that no
+    /// code outside Control tests task names.
+    public struct Traits: Sendable, Equatable {
+        /// A segment can be replayed from its first physics state and its
+        /// actions. Not for finger-turn: its target is drawn per episode and is
+        /// not part of the physics state.
+        public var replaysFromState: Bool
+        /// The paper's PPO settings differ for quadruped tasks (16 environments,
+        /// minibatch 128, GAE λ 0.9).
+        public var usesQuadrupedPPOVariant: Bool
+    }
+
+    /// The traits of a task of `taskNames`; nil for an unknown name.
+    public static func traits(of task: String) -> Traits? {
+        guard taskNames.contains(task) else { return nil }
+        let domain = task.split(separator: "-").first.map(String.init) ?? task
+        return Traits(replaysFromState: !task.hasPrefix("finger-turn"), usesQuadrupedPPOVariant: domain == "quadruped")
+    }
+
     /// Builds a task's model and environment.
     /// - Throws: `ControlError.unknownTask` (listing the valid names) or a
     ///   model-loading error.

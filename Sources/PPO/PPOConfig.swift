@@ -1,3 +1,5 @@
+import Control
+
 /// Every PPO hyperparameter, with Stable-Baselines3's meaning. Presets give
 /// the paper's configuration and a quick one; every field can be overridden.
 public struct PPOConfig: Codable, Sendable, Equatable {
@@ -108,7 +110,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     /// The named preset for a task: "paper" picks the quadruped variant for quadruped tasks.
     public static func preset(_ name: String, task: String) -> PPOConfig? {
         switch name {
-        case "paper": task.hasPrefix("quadruped") ? paperQuadruped : paper
+        case "paper": Suite.traits(of: task)?.usesQuadrupedPPOVariant == true ? paperQuadruped : paper
         case "quick": quick
         default: nil
         }

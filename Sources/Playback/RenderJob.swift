@@ -143,7 +143,7 @@ public enum RenderJob {
                     Clip(info: ClipInfo(name: "episode-\(i)", firstStep: 0, frameCount: 1001), content: .episode(seed: seed + UInt64(i)))
                 }
             }
-            if task.hasPrefix("finger-turn") && replaysStates {
+            if Suite.traits(of: task)?.replaysFromState == false && replaysStates {
                 throw ControlError.invalidInput("\(task) segments cannot be replayed: the target position is drawn per episode and is not part of the state")
             }
         }

@@ -54,7 +54,7 @@ public struct SegmentImport: Sendable {
                               startState: request.state, actions: request.actions, trueReturn: nil)
             }
         }
-        if task.hasPrefix("finger-turn") {
+        if Suite.traits(of: task)?.replaysFromState == false {
             throw RatingStoreError("\(task) segments cannot be replayed (the target is drawn per episode), so they cannot be shown")
         }
     }

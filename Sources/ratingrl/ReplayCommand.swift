@@ -27,7 +27,7 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let request = try readReplayRequest(input)
         _ = try resolveTasks(request.task)
-        if request.task.hasPrefix("finger-turn") {
+        if Suite.traits(of: request.task)?.replaysFromState == false {
             throw ValidationFailure(message: "replay does not support \(request.task): its target position is drawn per episode and is not part of the state")
         }
         let environment = try Suite.make(request.task, models: try modelOptions.directory())
