@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "RatingRL",
     products: [
-        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep", "Render", "Playback", "RatingStore", "RatingPage"]),
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep", "Render", "Playback", "RatingStore", "RatingPage", "TensorFiles"]),
         .executable(name: "ratingrl", targets: ["ratingrl"]),
     ],
     dependencies: [
@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "TensorBoardEvents"),
         .target(name: "Experiments", dependencies: ["BuildInfo", "TensorBoardEvents", "Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning",
                                                    .product(name: "Yams", package: "Yams")]),
+        // Arrays as files Python loads in one line: safetensors, numpy's .npy and .npz (zlib's CRC-32).
+        .target(name: "TensorFiles", dependencies: ["CZlib"]),
         // Sweeps: grids of runs, each a child `ratingrl train` process.
         .target(name: "Sweep", dependencies: ["Experiments", "PPO"]),
         .executableTarget(name: "rewardbench", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness"]),
@@ -69,6 +71,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["ratingrl", "RatingStore"]),
         // Shared by the gradient-checking test targets.
         .target(name: "GradientCheck", path: "Tests/GradientCheck"),
+        // Shared by the test targets that read files with Python's own readers.
+        .target(name: "PythonCheck", dependencies: ["Experiments"], path: "Tests/PythonCheck"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TensorBoardEvents", "PPO", "Control", "RewardLearning", "NeuralNet", "Ratings"]),
@@ -78,6 +82,7 @@ let package = Package(
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "TensorBoardEventsTests", dependencies: ["TensorBoardEvents"]),
         .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TensorFilesTests", dependencies: ["TensorFiles", "PythonCheck"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Playback", "Control", "MuJoCo", "Experiments", "PPO", "Randomness", "Ratings", "RewardLearning"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"],
                     exclude: ["Fixtures"]),
