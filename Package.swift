@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "RatingRL",
     products: [
-        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep", "Render", "Playback", "RatingStore", "RatingPage", "TensorFiles"]),
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep", "Render", "Playback", "RatingStore", "RatingPage", "TensorFiles", "ModelExport"]),
         .executable(name: "ratingrl", targets: ["ratingrl"]),
     ],
     dependencies: [
@@ -37,6 +37,8 @@ let package = Package(
                                                    .product(name: "Yams", package: "Yams")]),
         // Arrays as files Python loads in one line: safetensors, numpy's .npy and .npz (zlib's CRC-32).
         .target(name: "TensorFiles", dependencies: ["CZlib"]),
+        // A trained run's networks and normaliser as safetensors files with a JSON description (`ratingrl export`).
+        .target(name: "ModelExport", dependencies: ["Control", "Experiments", "NeuralNet", "PPO", "RewardLearning", "TensorFiles"]),
         // Sweeps: grids of runs, each a child `ratingrl train` process.
         .target(name: "Sweep", dependencies: ["Experiments", "PPO"]),
         .executableTarget(name: "rewardbench", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness"]),
@@ -65,6 +67,7 @@ let package = Package(
                                                    .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "ratingrl", dependencies: [
             "BuildInfo", "Control", "PPO", "Experiments", "Ratings", "RewardLearning", "Sweep", "Render", "Playback", "RatingStore", "RatingPage",
+            "ModelExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
@@ -75,7 +78,8 @@ let package = Package(
         .target(name: "PythonCheck", dependencies: ["Experiments"], path: "Tests/PythonCheck"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TensorBoardEvents", "PPO", "Control", "RewardLearning", "NeuralNet", "Ratings"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TensorBoardEvents", "PPO", "Control", "RewardLearning", "NeuralNet", "Ratings",
+                                                         "ModelExport", "PythonCheck"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Experiments"]),
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),
