@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 
-/// `ratingrl export` refuses bad input with one line and a non-zero exit,
-/// and changes nothing then.
+/// `ratingrl export` and `ratings export --format npz` refuse bad input with
+/// one line and a non-zero exit, and change nothing then.
 extension XCTestCase {
     /// A new empty folder under the temporary directory, removed after the test.
     func emptyTemporaryFolder() throws -> URL {
@@ -49,5 +49,15 @@ final class ExportCommandTests: XCTestCase {
         XCTAssert(exported.output.contains("exported cartpole-balance (ppo) to \(folder)/out: policy, value, normaliser\n"), exported.output)
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder + "/out")),
                        ["notes.txt", "model.json", "policy.safetensors", "value.safetensors", "normalizer.safetensors"])
+    }
+
+    func testRatingsExportListsItsFormatsAndNeedsAFileForNpz() throws {
+        let help = try CommandLineTests.run(["ratings", "export", "--help"])
+        XCTAssert(help.output.contains("values: csv, jsonl, npz"), help.output)
+        let folder = try temporaryFolder()
+        try assertRefused(["ratings", "export", "--db", folder + "/r.db", "--format", "xml"], "'xml'", oneLine: false)
+        try assertRefused(["ratings", "export", "--db", folder + "/r.db", "--format", "npz"], "npz is binary: give --output FILE")
+        try assertRefused(["ratings", "export", "--db", folder + "/r.db", "--format", "npz", "--output", folder + "/r.npz"], "\(folder)/r.db does not exist")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [])
     }
 }
