@@ -71,7 +71,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
-        .testTarget(name: "CLITests", dependencies: ["ratingrl", "RatingStore"]),
+        .testTarget(name: "CLITests", dependencies: ["ratingrl", "RatingStore", "PythonCheck"]),
         // Shared by the gradient-checking test targets.
         .target(name: "GradientCheck", path: "Tests/GradientCheck"),
         // Shared by the test targets that read files with Python's own readers.
