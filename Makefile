@@ -103,7 +103,8 @@ bench-ppo: release models
 	$(RUN_ENV) scripts/bench-ppo.sh
 
 # `ratingrl plot` draws with matplotlib (Debian's) and rliable (PyPI) in a venv
-# that sees Debian's scientific packages; TensorBoard lives there too. The stamp makes a second run instant;
+# that sees Debian's scientific packages; TensorBoard lives there too, and so
+# does safetensors for python/ratingrl_export.py (`ratingrl export`'s loader). The stamp makes a second run instant;
 # it is redone when the pinned requirements change.
 PLOT_VENV := .venv-plot
 PLOT_STAMP := $(PLOT_VENV)/.installed
@@ -116,7 +117,7 @@ $(PLOT_STAMP): scripts/plot/requirements.txt
 	$(call apt_install,$(PLOT_APT_PACKAGES),plot-deps)
 	[[ -x $(PLOT_VENV)/bin/python ]] || /usr/bin/python3 -m venv --system-site-packages $(PLOT_VENV)
 	$(PLOT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/plot/requirements.txt
-	$(PLOT_VENV)/bin/python -c "import matplotlib, rliable.library, rliable.metrics, tensorboard"
+	$(PLOT_VENV)/bin/python -c "import matplotlib, rliable.library, rliable.metrics, tensorboard, safetensors.numpy"
 	touch $@
 
 # Every run writes its scalars to tb/ in its folder as it trains; TensorBoard

@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "RatingRL",
     products: [
-        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep", "Render", "Playback", "RatingStore", "RatingPage"]),
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep", "Render", "Playback", "RatingStore", "RatingPage", "TensorFiles", "ModelExport"]),
         .executable(name: "ratingrl", targets: ["ratingrl"]),
     ],
     dependencies: [
@@ -35,6 +35,10 @@ let package = Package(
         .target(name: "TensorBoardEvents"),
         .target(name: "Experiments", dependencies: ["BuildInfo", "TensorBoardEvents", "Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning",
                                                    .product(name: "Yams", package: "Yams")]),
+        // Arrays as files Python loads in one line: safetensors, numpy's .npy and .npz (zlib's CRC-32).
+        .target(name: "TensorFiles", dependencies: ["CZlib"]),
+        // A trained run's networks and normaliser as safetensors files with a JSON description (`ratingrl export`).
+        .target(name: "ModelExport", dependencies: ["Control", "Experiments", "NeuralNet", "PPO", "RewardLearning", "TensorFiles"]),
         // Sweeps: grids of runs, each a child `ratingrl train` process.
         .target(name: "Sweep", dependencies: ["Experiments", "PPO"]),
         .executableTarget(name: "rewardbench", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness"]),
@@ -57,27 +61,32 @@ let package = Package(
         // Frames of replays, rated segments and policy episodes, and where they go.
         .target(name: "Playback", dependencies: ["Render", "Control", "PPO", "Experiments", "Randomness"]),
         // Segments and their ratings in SQLite (GRDB; Debian's libsqlite3-dev), human and synthetic.
-        .target(name: "RatingStore", dependencies: ["Control", "Experiments", "Ratings", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "RatingStore", dependencies: ["Control", "Experiments", "Ratings", "TensorFiles", .product(name: "GRDB", package: "GRDB.swift")]),
         // The rating web page and its JSON API (Hummingbird), clips rendered by Playback.
         .target(name: "RatingPage", dependencies: ["RatingStore", "Playback", "Render", "Control",
                                                    .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "ratingrl", dependencies: [
             "BuildInfo", "Control", "PPO", "Experiments", "Ratings", "RewardLearning", "Sweep", "Render", "Playback", "RatingStore", "RatingPage",
+            "ModelExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
-        .testTarget(name: "CLITests", dependencies: ["ratingrl", "RatingStore"]),
+        .testTarget(name: "CLITests", dependencies: ["ratingrl", "RatingStore", "PythonCheck"]),
         // Shared by the gradient-checking test targets.
         .target(name: "GradientCheck", path: "Tests/GradientCheck"),
+        // Shared by the test targets that read files with Python's own readers.
+        .target(name: "PythonCheck", dependencies: ["Experiments"], path: "Tests/PythonCheck"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TensorBoardEvents", "PPO", "Control", "RewardLearning", "NeuralNet", "Ratings"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TensorBoardEvents", "PPO", "Control", "RewardLearning", "NeuralNet", "Ratings",
+                                                         "ModelExport", "PythonCheck"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Experiments"]),
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "TensorBoardEventsTests", dependencies: ["TensorBoardEvents"]),
-        .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore", "Control", "PythonCheck", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TensorFilesTests", dependencies: ["TensorFiles", "PythonCheck"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Playback", "Control", "MuJoCo", "Experiments", "PPO", "Randomness", "Ratings", "RewardLearning"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"],
                     exclude: ["Fixtures"]),

@@ -3,15 +3,16 @@ import Foundation
 /// Runs other programs (Python, Slurm's commands) and finds them on PATH.
 public enum ExternalProgram {
     /// Runs `command` (the executable's path, then its arguments) to its end
-    /// with standard input from /dev/null. With `capture`, returns what it
-    /// wrote (both pipes are drained at once, so neither can fill up and
-    /// block it); otherwise its output goes to ours.
-    public static func run(_ command: [String], environment: [String: String]? = nil,
+    /// with standard input from /dev/null, in `directory` (by default ours).
+    /// With `capture`, returns what it wrote (both pipes are drained at once,
+    /// so neither can fill up and block it); otherwise its output goes to ours.
+    public static func run(_ command: [String], environment: [String: String]? = nil, directory: String? = nil,
                            capture: Bool = true) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
         if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardInput = FileHandle.nullDevice
         let out = Pipe(), err = Pipe()
         if capture {

@@ -1,6 +1,7 @@
 import Foundation
 import PPO
 import Randomness
+import RewardLearning
 
 /// Reading what a training run left in its folder, for the commands that use
 /// a run (render, view, refit, ratings import, segment-returns).
@@ -36,5 +37,23 @@ extension RunDirectory {
         }
         try agent.load(from: checkpoint)
         return agent
+    }
+
+    /// The reward-model ensemble a rating-based run saved in
+    /// `folder/reward_model.weights`, for inputs of `inputSize` (observation
+    /// plus action); nil when the run has none (ppo runs, or before its first
+    /// feedback round ends).
+    /// - Throws: `RunError` when the file is there but unreadable.
+    public static func rewardEnsemble(in folder: String, config: TrainingConfig, inputSize: Int) throws -> RewardEnsemble? {
+        let path = URL(fileURLWithPath: folder).appendingPathComponent("reward_model.weights").path
+        guard let feedback = config.feedback, FileManager.default.fileExists(atPath: path) else { return nil }
+        var random = SeededRandom(seed: 0)
+        do {
+            let ensemble = try RewardEnsemble(inputSize: inputSize, configuration: feedback.rewardModel, random: &random)
+            try ensemble.load(from: path)
+            return ensemble
+        } catch {
+            throw RunError("cannot read the run's reward model \(path): \(error)")
+        }
     }
 }

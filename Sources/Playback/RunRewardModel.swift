@@ -1,8 +1,6 @@
 import Experiments
 import Foundation
 import PPO
-import Randomness
-import RewardLearning
 
 /// A run's last saved reward model with the policy's observation normaliser:
 /// the reward the policy was trained on, for comparing with ratings.
@@ -15,15 +13,11 @@ public struct RunRewardModel {
     /// model yet (ppo runs, or before the first feedback round ends).
     /// - Throws: `RunError` for a run whose files are unreadable.
     public init?(run folder: String, config: TrainingConfig, observationSize: Int, actionSize: Int) throws {
-        let path = folder + "/reward_model.weights"
-        guard let feedback = config.feedback, FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let ensemble = try RunDirectory.rewardEnsemble(in: folder, config: config, inputSize: observationSize + actionSize) else {
+            return nil
+        }
         let agent = try RunDirectory.agent(in: folder, config: config, observationSize: observationSize,
                                            actionSize: actionSize)
-        var random = SeededRandom(seed: 0)
-        let ensemble = try RewardEnsemble(inputSize: observationSize + actionSize, configuration: feedback.rewardModel, random: &random)
-        do { try ensemble.load(from: path) } catch {
-            throw RunError("cannot read the run's reward model \(path): \(error)")
-        }
         reward = LearnedReward(ensemble: ensemble)
         normalizer = agent.normalizer
     }

@@ -48,6 +48,10 @@ public final class RewardEnsemble {
     /// Each member's flat network parameters.
     var memberParameters: [[Float]] { members.map(\.network.parameters) }
 
+    /// Copies of the members' networks r̂: the input through LeakyReLU hidden
+    /// layers to one output through tanh (to read or export, not to train).
+    public var memberNetworks: [MLP] { members.map { $0.network.copy() } }
+
     /// The ensemble-mean reward r̂ for each row of `inputs` (the policy's reward).
     /// - Precondition: `inputs.columns == inputSize`.
     public func predictReward(_ inputs: Matrix) -> [Float] {

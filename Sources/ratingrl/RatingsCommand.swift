@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Foundation
 import RatingStore
 
@@ -50,24 +51,43 @@ struct RatingsCommand: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write every rating with its segment's facts as CSV or JSON lines.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write every rating with its segment's facts as CSV, JSON lines, or a numpy dataset (npz).",
+            discussion: """
+                npz holds one row per rating: each segment replayed from its start state for its observations \
+                (float64 [N, T, obs]) and actions ([N, T, act]), with rating, rater, time and, where known, the true \
+                return; numpy.load(FILE) opens it. See docs/python.md.
+                """)
+
+        /// The export's file format.
+        enum Format: String, CaseIterable, ExpressibleByArgument {
+            case csv, jsonl, npz
+        }
 
         @Option(help: ArgumentHelp("The ratings database.", valueName: "file"))
         var db: String
-        @Option(help: "csv or jsonl.")
-        var format = "csv"
+        @Option(help: "The file format.")
+        var format = Format.csv
         @Flag(help: "Include undone (withdrawn) ratings, with the time each was undone in withdrawn_at.")
         var withdrawn = false
-        @Option(help: ArgumentHelp("Output file, or - for standard output.", valueName: "file"))
+        @Option(help: ArgumentHelp("Output file, or - for standard output (csv and jsonl).", valueName: "file"))
         var output = "-"
+        @OptionGroup var modelOptions: ModelOptions
 
         func run() throws {
-            guard ["csv", "jsonl"].contains(format) else { throw ValidationFailure(message: "unknown --format '\(format)'; valid: csv, jsonl") }
+            if format == .npz && output == "-" { throw ValidationFailure(message: "npz is binary: give --output FILE") }
             do {
                 let (task, classes) = try RatingDatabase.describe(path: db)
-                let rows = try RatingExport.rows(try RatingDatabase(path: db, task: task, classCount: classes), includingWithdrawn: withdrawn)
-                let text = format == "csv" ? RatingExport.csv(rows) : try RatingExport.jsonLines(rows)
-                try writeOutput(Data(text.utf8), to: output)
+                let database = try RatingDatabase(path: db, task: task, classCount: classes)
+                let data: Data
+                switch format {
+                case .csv: data = Data(RatingExport.csv(try RatingExport.rows(database, includingWithdrawn: withdrawn)).utf8)
+                case .jsonl: data = Data(try RatingExport.jsonLines(try RatingExport.rows(database, includingWithdrawn: withdrawn)).utf8)
+                case .npz:
+                    let environment = try Suite.make(task, models: try modelOptions.directory())
+                    data = try RatingDataset.npz(database, environment: environment, includingWithdrawn: withdrawn)
+                }
+                try writeOutput(data, to: output)
             } catch let error as RatingStoreError {
                 throw ValidationFailure(message: error.description)
             }

@@ -13,16 +13,17 @@ final class CommandLineTests: XCTestCase {
         try Self.run(arguments, environment: extra)
     }
 
-    /// Runs the `ratingrl` built next to this test bundle, from the repository
-    /// root, to its end; `extra` is added to the environment.
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Outcome {
+    /// Runs the `ratingrl` built next to this test bundle, in `directory` (by
+    /// default the repository root), to its end; `extra` is added to the environment.
+    static func run(_ arguments: [String], environment extra: [String: String] = [:],
+                    directory: URL = repositoryRoot) throws -> Outcome {
         let process = Process()
         // The test bundle lives next to the executables it was built with.
         let binary = Bundle.main.bundleURL.appendingPathComponent("ratingrl")
         XCTAssert(FileManager.default.isExecutableFile(atPath: binary.path), "no executable at \(binary.path)")
         process.executableURL = binary
         process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
+        process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         process.standardInput = FileHandle.nullDevice
         let out = Pipe(), err = Pipe()

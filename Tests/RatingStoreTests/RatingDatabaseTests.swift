@@ -3,13 +3,17 @@ import GRDB
 import RatingStore
 import XCTest
 
-final class RatingDatabaseTests: XCTestCase {
+extension XCTestCase {
+    /// A new empty folder under the temporary directory, removed after the test.
     func folder() throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("rrl-db-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url.path
     }
+}
+
+final class RatingDatabaseTests: XCTestCase {
 
     func segments(_ count: Int, source: String = "/runs/a") -> [StoredSegment] {
         (0..<count).map { (i: Int) -> StoredSegment in
