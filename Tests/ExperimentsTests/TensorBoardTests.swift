@@ -1,6 +1,7 @@
 import Control
 @testable import Experiments
 import Foundation
+import PythonCheck
 import TensorBoardEvents
 import XCTest
 
@@ -10,28 +11,13 @@ import XCTest
 final class TensorBoardTests: XCTestCase {
     /// Every scalar of the event files in `folder`, as TensorBoard reads them: tag → [(step, value)].
     static func scalars(in folder: String) throws -> [String: [(step: Int, value: Float)]] {
-        let python = try PlotEnvironment.locate().python
-        let script = """
+        let json = try ProjectPython.json([String: [[Double]]].self, """
             import json, sys
             from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
             events = EventAccumulator(sys.argv[1], size_guidance={"scalars": 0})
             events.Reload()
             print(json.dumps({tag: [[e.step, e.value] for e in events.Scalars(tag)] for tag in events.Tags()["scalars"]}))
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, folder]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw RunError("TensorBoard's reader failed: " + String(decoding: message, as: UTF8.self))
-        }
-        let json = try JSONSerialization.jsonObject(with: data) as! [String: [[Double]]]
+            """, arguments: [folder])
         return json.mapValues { $0.map { (step: Int($0[0]), value: Float($0[1])) } }
     }
 
