@@ -2,8 +2,8 @@ import PPO
 import Ratings
 import RewardLearning
 
-/// How ratings are gathered and the reward model trained (METHOD.md §1–6).
-/// Defaults are RbRL's except where METHOD.md marks a reconstruction.
+/// How ratings are gathered and the reward model trained (docs/method.md §1–8).
+/// Defaults are RbRL's except where docs/method.md §11 lists a reconstruction or change.
 public struct FeedbackConfig: Codable, Sendable, Equatable {
     /// Rating classes n (2…6).
     public var classes: Int

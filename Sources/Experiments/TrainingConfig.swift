@@ -28,7 +28,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Ratings and reward learning; nil for "ppo", which learns from the true reward.
     public var feedback: FeedbackConfig?
 
-    /// "ppo" (true reward) and the rating-based methods of METHOD.md §5.
+    /// "ppo" (true reward) and the rating-based methods of docs/method.md §6.
     public static let methods = ["ppo"] + RewardLoss.allCases.map(\.rawValue)
 
     public init(task: String, method: String = "ppo", totalSteps: Int, seed: UInt64, preset: String, ppo: PPOConfig,

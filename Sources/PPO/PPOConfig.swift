@@ -83,7 +83,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
                   observationClip: try c.decode(Double.self, forKey: .observationClip))
     }
 
-    /// The paper's configuration (METHOD.md §7, after the RbRL code lineage),
+    /// The paper's configuration (docs/method.md §9, after the RbRL code lineage),
     /// with RbRL's gSDE exploration redrawn every 4 steps.
     public static let paper = PPOConfig(
         environments: 32, stepsPerRollout: 500, minibatchSize: 64, epochs: 20, learningRate: 5e-5,

@@ -4,7 +4,7 @@ extension SyntheticRater {
     ///
     /// Chosen from measured segment-return distributions (`ratingrl
     /// segment-returns`, 10 episodes, every length-50 window; trained = PPO,
-    /// quick preset, 1M steps, seeds 0–2; see README "Rating scale"):
+    /// quick preset, 1M steps, seeds 0–2; see docs/training.md, "The rating scale"):
     ///
     /// | task | random policy p99 / max | trained policies p95 (per seed) |
     /// |---|---|---|

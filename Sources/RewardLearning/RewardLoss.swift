@@ -1,6 +1,6 @@
 import Foundation
 
-/// Which reward-model loss a method trains with (METHOD.md §5). Raw values
+/// Which reward-model loss a method trains with (docs/method.md §6). Raw values
 /// are the command-line names. (`ppo` trains no reward model and has no case.)
 ///
 /// | case | loss |
@@ -26,8 +26,8 @@ public enum RewardLoss: String, Sendable, Codable, CaseIterable {
     /// keeps RbRL's plain-accuracy rule: its loss sees the returns only
     /// through a min-max normalisation, so the balanced rule's long training
     /// on ratings that are nearly all one class drives its tanh outputs into
-    /// saturation (a constant reward; README, "The stop rule and the walker
-    /// question"). The methods of the paper, whose variants are ablations of
+    /// saturation (a constant reward; docs/results.md, "The stop rule and the
+    /// walker question"). The methods of the paper, whose variants are ablations of
     /// one another, share the balanced rule, which a skewed histogram cannot fool.
     public var defaultStopRule: RewardTrainingSettings.StopRule { self == .rbrl ? .accuracy : .balancedAccuracy }
 

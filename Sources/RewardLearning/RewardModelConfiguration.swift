@@ -1,4 +1,4 @@
-/// The reward model's architecture, optimiser and loss (METHOD.md §6 defaults).
+/// The reward model's architecture, optimiser and loss (docs/method.md §7; RbRL's defaults).
 public struct RewardModelConfiguration: Sendable, Equatable, Codable {
     /// Number of ensemble members (3).
     public var memberCount: Int

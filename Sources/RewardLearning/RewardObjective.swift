@@ -10,7 +10,7 @@ public struct RewardObjective: Sendable, Equatable, Codable {
     /// The regression term (α).
     public var regression: RegressionTerm
 
-    /// An objective; defaults are METHOD.md's (ours, k = 30, ε = 1e-6, α = 0.1).
+    /// An objective; defaults are docs/method.md's (§3–6: ours, k = 30, ε = 1e-6, α = 0.1).
     public init(loss: RewardLoss = .ours, classification: ClassificationTerm = ClassificationTerm(),
                 regression: RegressionTerm = RegressionTerm()) {
         self.loss = loss

@@ -1,4 +1,4 @@
-/// How long one feedback round trains the reward model (METHOD.md §6 defaults).
+/// How long one feedback round trains the reward model (docs/method.md §7; RbRL's defaults).
 public struct RewardTrainingSettings: Sendable, Equatable, Codable {
     /// What the early stop compares with `stopAccuracy`.
     public enum StopRule: String, Sendable, Equatable, Codable, CaseIterable {
@@ -30,8 +30,8 @@ public struct RewardTrainingSettings: Sendable, Equatable, Codable {
     /// rounding of the summed gradients.
     public var rowSplits: Int
     /// The measure the early stop reads: balanced accuracy by default (RbRL:
-    /// plain accuracy, which a skewed rating histogram fools; see the README's
-    /// stop-rule results). Runs take their method's `RewardLoss.defaultStopRule`.
+    /// plain accuracy, which a skewed rating histogram fools; see docs/results.md,
+    /// "The stop rule and the walker question"). Runs take their method's `RewardLoss.defaultStopRule`.
     public var stopRule: StopRule
     /// Epochs trained before the early stop may fire (1: RbRL's rule).
     public var minimumEpochs: Int

@@ -107,7 +107,7 @@ final class SweepGridTests: XCTestCase {
         XCTAssert(RunPlanNotes(ours.config).warnings.isEmpty, "the smoke runs get ratings: \(RunPlanNotes(ours.config))")
     }
 
-    /// The README's result grids (grids/*.yaml) stay valid and make the runs they describe.
+    /// The result grids of docs/results.md (grids/*.yaml) stay valid and make the runs they describe.
     func testResultGridsInTheRepository() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("grids")

@@ -26,7 +26,7 @@ PRESETS = {
                   lr=3e-4, clip=0.2, clip_schedule="constant",
                   gae_lambda=0.95, gamma=0.99, use_sde=False,
                   sde_sample_freq=-1),
-    # The paper / RbRL setting (METHOD.md section 7).
+    # The paper / RbRL setting (docs/method.md section 9).
     "paper": dict(n_envs=32, n_steps=500, batch_size=64, n_epochs=20,
                   lr=5e-5, clip=0.4, clip_schedule="linear",
                   gae_lambda=0.92, gamma=0.99, use_sde=True,
