@@ -76,6 +76,7 @@ test-deps: deps
 
 test: deps test-deps models plot-deps
 	$(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing
+	./scripts/check-target-imports.py
 	./scripts/test-slurm.sh
 
 # `ratingrl sweep --backend slurm` against a real one-machine Slurm (installs

@@ -40,7 +40,7 @@ let package = Package(
         // A trained run's networks and normaliser as safetensors files with a JSON description (`ratingrl export`).
         .target(name: "ModelExport", dependencies: ["Control", "Experiments", "NeuralNet", "PPO", "RewardLearning", "TensorFiles"]),
         // Sweeps: grids of runs, each a child `ratingrl train` process.
-        .target(name: "Sweep", dependencies: ["Experiments", "PPO"]),
+        .target(name: "Sweep", dependencies: ["Experiments"]),
         .executableTarget(name: "rewardbench", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness"]),
         .executableTarget(name: "nnbench", dependencies: ["NeuralNet", "COpenBLAS", "Randomness"]),
         .target(name: "Control", dependencies: ["MuJoCo", "Randomness"]),
@@ -66,19 +66,20 @@ let package = Package(
         .target(name: "RatingPage", dependencies: ["RatingStore", "Playback", "Render", "Control",
                                                    .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "ratingrl", dependencies: [
-            "BuildInfo", "Control", "PPO", "Experiments", "Ratings", "RewardLearning", "Sweep", "Render", "Playback", "RatingStore", "RatingPage",
+            "BuildInfo", "Control", "NeuralNet", "PPO", "Randomness", "Experiments", "Ratings", "RewardLearning", "Sweep", "Render", "Playback", "RatingStore", "RatingPage",
             "ModelExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
-        .testTarget(name: "CLITests", dependencies: ["ratingrl", "RatingStore", "PythonCheck"]),
+        .testTarget(name: "CLITests", dependencies: ["ratingrl", "RatingStore", "PythonCheck",
+                                                 .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Shared by the gradient-checking test targets.
         .target(name: "GradientCheck", path: "Tests/GradientCheck"),
         // Shared by the test targets that read files with Python's own readers.
         .target(name: "PythonCheck", dependencies: ["Experiments"], path: "Tests/PythonCheck"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TensorBoardEvents", "PPO", "Control", "RewardLearning", "NeuralNet", "Ratings",
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TensorBoardEvents", "PPO", "Randomness", "Control", "RewardLearning", "NeuralNet", "Ratings",
                                                          "ModelExport", "PythonCheck"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Experiments"]),
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
@@ -88,7 +89,7 @@ let package = Package(
         .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore", "Control", "PythonCheck", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TensorFilesTests", dependencies: ["TensorFiles", "PythonCheck"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Playback", "Control", "MuJoCo", "Experiments", "PPO", "Randomness", "Ratings", "RewardLearning"]),
-        .testTarget(name: "ControlTests", dependencies: ["Control"],
+        .testTarget(name: "ControlTests", dependencies: ["Control", "MuJoCo", "Randomness"],
                     exclude: ["Fixtures"]),
     ]
 )
