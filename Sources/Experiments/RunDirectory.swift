@@ -284,6 +284,11 @@ public final class CSVLog {
 
 /// Opens a log for appending: created with `header`, or cut back to `keepingBytes`.
 func openLog(path: String, header: String, keepingBytes: UInt64?) throws -> FileHandle {
+    try openLog(path: path, header: Data(header.utf8), keepingBytes: keepingBytes)
+}
+
+/// Opens a log for appending: created with `header`, or cut back to `keepingBytes`.
+func openLog(path: String, header: Data, keepingBytes: UInt64?) throws -> FileHandle {
     if let keepingBytes {
         guard let handle = FileHandle(forUpdatingAtPath: path) else {
             throw RunError("cannot resume: \(path) is missing or unreadable")
@@ -296,7 +301,7 @@ func openLog(path: String, header: String, keepingBytes: UInt64?) throws -> File
         handle.seekToEndOfFile()
         return handle
     }
-    guard FileManager.default.createFile(atPath: path, contents: Data(header.utf8)),
+    guard FileManager.default.createFile(atPath: path, contents: header),
           let handle = FileHandle(forWritingAtPath: path) else {
         throw RunError("cannot create \(path)")
     }

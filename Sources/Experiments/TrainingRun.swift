@@ -465,10 +465,11 @@ public final class TrainingRun {
             guard let path = EventFile.existing(in: folder) else {
                 throw RunError("cannot resume: \(folder) should hold the run's one TensorBoard event file (events.out.tfevents.*)")
             }
-            return try EventFile(path: path, keepingBytes: keepingBytes)
+            return EventFile(appendingTo: try openLog(path: path, header: Data(), keepingBytes: keepingBytes))
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return try EventFile(path: folder + "/" + EventFile.fileName(startTime: Date()))
+        return EventFile(appendingTo: try openLog(path: folder + "/" + EventFile.fileName(startTime: Date()),
+                                                  header: EventFile.fileVersionRecord(), keepingBytes: nil))
     }
 
     // MARK: Checkpoints

@@ -6,8 +6,6 @@ import Foundation
 /// the size its checkpoint recorded and goes on from there, so no step is
 /// repeated or lost.
 public final class EventFile {
-    /// The file's path.
-    public let path: String
     private let handle: FileHandle
 
     /// The name TensorBoard looks for in a folder (`events.out.tfevents.*`).
@@ -22,30 +20,16 @@ public final class EventFile {
         return names.count == 1 ? folder + "/" + names[0] : nil
     }
 
-    /// A new file at `path` that starts with the file-version event; or, with
-    /// `keepingBytes`, the existing one cut back to that many bytes.
-    public init(path: String, keepingBytes: UInt64? = nil, wallTime: Double = Date().timeIntervalSince1970) throws {
-        self.path = path
-        if let keepingBytes {
-            guard let handle = FileHandle(forUpdatingAtPath: path) else {
-                throw EventFileError("cannot resume: \(path) is missing or unreadable")
-            }
-            let size = handle.seekToEndOfFile()
-            guard size >= keepingBytes else {
-                throw EventFileError("cannot resume: \(path) has \(size) bytes, fewer than the \(keepingBytes) the checkpoint recorded")
-            }
-            handle.truncateFile(atOffset: keepingBytes)
-            handle.seekToEndOfFile()
-            self.handle = handle
-        } else {
-            let first = EventEncoding.record(EventEncoding.fileVersion(wallTime: wallTime))
-            guard FileManager.default.createFile(atPath: path, contents: Data(first)),
-                  let handle = FileHandle(forWritingAtPath: path) else {
-                throw EventFileError("cannot create \(path)")
-            }
-            handle.seekToEndOfFile()
-            self.handle = handle
-        }
+    /// The record every event file starts with: the event that names the format.
+    public static func fileVersionRecord(wallTime: Double = Date().timeIntervalSince1970) -> Data {
+        Data(EventEncoding.record(EventEncoding.fileVersion(wallTime: wallTime)))
+    }
+
+    /// Appends to `handle`: a file that holds `fileVersionRecord()` and whole
+    /// records after it, positioned at its end (a resumed run's file cut back
+    /// to its checkpoint's size).
+    public init(appendingTo handle: FileHandle) {
+        self.handle = handle
     }
 
     deinit { try? handle.close() }
@@ -61,10 +45,4 @@ public final class EventFile {
         guard !finite.isEmpty else { return }
         handle.write(Data(EventEncoding.record(EventEncoding.scalars(finite, step: Int64(step), wallTime: wallTime))))
     }
-}
-
-/// An event file that could not be opened.
-public struct EventFileError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
 }

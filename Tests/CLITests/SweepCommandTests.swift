@@ -125,13 +125,7 @@ extension CommandLineTests {
 
     /// Starts a one-job sweep and returns once its run has written two progress rows.
     func startSweep(grid: String, root: String) throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("ratingrl")
-        process.arguments = ["sweep", grid, "--out", root, "--jobs", "1"]
-        process.currentDirectoryURL = Self.repositoryRoot
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try launchSweep(grid: grid, root: root, jobs: 1)
         let folder = root + "/cartpole-balance/ppo/seed1"
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
@@ -140,6 +134,18 @@ extension CommandLineTests {
             usleep(50_000)
         }
         return (process, folder)
+    }
+
+    /// `ratingrl sweep GRID --out ROOT --jobs N`, started and left running, its output discarded.
+    func launchSweep(grid: String, root: String, jobs: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("ratingrl")
+        process.arguments = ["sweep", grid, "--out", root, "--jobs", String(jobs)]
+        process.currentDirectoryURL = Self.repositoryRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     /// SIGINT to a sweep stops its child and leaves the run resumable; with

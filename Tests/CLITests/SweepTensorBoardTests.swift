@@ -22,13 +22,7 @@ extension CommandLineTests {
     func testATwoRunSweepIsWatchableInTensorBoardWhileItTrainsAndAfterARerun() throws {
         let grid = try tinyGrid(seeds: [1, 2], steps: 2048 * 40, extra: "checkpointInterval: 2048")
         let root = temporaryFolder()
-        let process = Process()
-        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("ratingrl")
-        process.arguments = ["sweep", grid, "--out", root, "--jobs", "2"]
-        process.currentDirectoryURL = Self.repositoryRoot
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try launchSweep(grid: grid, root: root, jobs: 2)
         let runs = ["cartpole-balance/ppo/seed1/tb", "cartpole-balance/ppo/seed2/tb"]
 
         // Both runs' curves, read while both still train.

@@ -25,7 +25,8 @@ final class TensorBoardTests: XCTestCase {
     func testTensorBoardReadsBackExactlyWhatWasWritten() throws {
         let folder = temporaryRunFolder()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let file = try EventFile(path: folder + "/" + EventFile.fileName(startTime: Date()))
+        let file = EventFile(appendingTo: try openLog(path: folder + "/" + EventFile.fileName(startTime: Date()),
+                                                      header: EventFile.fileVersionRecord(), keepingBytes: nil))
         let values: [Double] = [1.0 / 3, -0.0, 1e-30, -123456.789, 3.4e38, 0.1]
         for (i, value) in values.enumerated() {
             file.write(step: i == 5 ? 1 << 40 : i * 1000, scalars: [("a/value", value), ("b/twice", 2 * value)])
