@@ -40,9 +40,10 @@ final class PythonDocsTests: XCTestCase {
         try ratingrl(["ratings", "import", "--db", "ratings.db", "--segments", "runs/cartpole", "--synthetic"])
 
         let blocks = Self.blocks(of: try String(contentsOf: Self.page, encoding: .utf8))
-        XCTAssertEqual(blocks.map(\.language), ["sh", "python", "python", "sh", "python"])
+        XCTAssertEqual(blocks.map(\.language), ["sh", "sh", "python", "python", "sh", "python"])
+        try checkTensorBoard(command: blocks[0].code, runs: url.appendingPathComponent("runs").path)
         // The commands in order; then the Python blocks as one session (each may use what the ones before made).
-        for block in blocks where block.language == "sh" {
+        for block in blocks.dropFirst() where block.language == "sh" {
             let commands = block.code.split(separator: "\n").filter { !$0.isEmpty }
             XCTAssert(commands.allSatisfy { $0.hasPrefix("ratingrl ") }, block.code)
             for command in commands { try ratingrl(command.split(separator: " ").dropFirst().map(String.init)) }
@@ -63,6 +64,40 @@ final class PythonDocsTests: XCTestCase {
         XCTAssert(printed[2].contains("'synthetic'"), printed[2])
 
         let readme = try String(contentsOf: CommandLineTests.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        XCTAssert(readme.contains("```python\n" + blocks[1].code + "\n```"), "the README shows the page's loading lines")
+        XCTAssert(readme.contains("```python\n" + blocks[2].code + "\n```"), "the README shows the page's loading lines")
+    }
+
+    /// Runs the page's `make tensorboard` line on `runs` (on a free port) and
+    /// asks the server for the scalars of the run there.
+    func checkTensorBoard(command: String, runs: String) throws {
+        XCTAssertEqual(command, "make tensorboard LOGDIR=runs PORT=6006")
+        let port = 6006 + Int.random(in: 100...2000)
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        make.arguments = ["make", "--no-print-directory", "tensorboard", "LOGDIR=\(runs)", "PORT=\(port)"]
+        make.currentDirectoryURL = CommandLineTests.repositoryRoot
+        make.standardOutput = FileHandle.nullDevice
+        make.standardError = FileHandle.nullDevice
+        try make.run()
+        defer {
+            // make and the TensorBoard it started.
+            let pkill = Process()
+            pkill.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            pkill.arguments = ["pkill", "-f", "tensorboard --logdir \(runs)"]
+            try? pkill.run()
+            pkill.waitUntilExit()
+            make.terminate()
+            make.waitUntilExit()
+        }
+        var tags = ""
+        let deadline = Date().addingTimeInterval(90)
+        while Date() < deadline && !tags.contains("eval/mean_reward") {
+            usleep(500_000)
+            tags = (try? String(contentsOf: URL(string: "http://127.0.0.1:\(port)/data/plugin/scalars/tags")!, encoding: .utf8)) ?? ""
+        }
+        for tag in ["eval/mean_reward", "train/value_loss", "reward_model/heldout_spearman", "ratings/class_0"] {
+            XCTAssert(tags.contains("\"\(tag)\""), "TensorBoard serves \(tag) for runs/cartpole: \(tags.prefix(300))")
+        }
+        XCTAssert(tags.contains("\"cartpole/tb\""), "one run, named by its folder: \(tags.prefix(300))")
     }
 }
