@@ -44,7 +44,7 @@ struct RefitCommand: ParsableCommand {
         let rule = try stopRule.map(parseStopRule)
         do {
             let config = try RunDirectory.configuration(in: runFolder)
-            guard let feedback = config.feedback else {
+            guard let feedback = config.ratingFeedback else {
                 throw RunError("\(runFolder) is a \(config.method) run, which rates nothing; give a run of a rating method")
             }
             var model = feedback.rewardModel, training = feedback.training
