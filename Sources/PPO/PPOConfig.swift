@@ -107,16 +107,25 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         valueCoefficient: 0.5, maxGradientNorm: 0.5, adamEpsilon: 1e-5, hiddenSizes: [64, 64],
         activation: .tanh, logStdInit: 0, gsde: false, gsdeResampleEvery: 4, observationClip: 10)
 
-    /// The named preset for a task: "paper" picks the quadruped variant for quadruped tasks.
-    public static func preset(_ name: String, task: String) -> PPOConfig? {
-        switch name {
-        case "paper": Suite.traits(of: task)?.usesQuadrupedPPOVariant == true ? paperQuadruped : paper
-        case "quick": quick
-        default: nil
+    /// A named starting configuration; the raw value is its name in config.json and `--preset`.
+    public enum Preset: String, CaseIterable, Sendable {
+        case quick, paper
+    }
+
+    /// The preset for a task: `.paper` picks the quadruped variant for quadruped tasks.
+    public static func preset(_ preset: Preset, task: String) -> PPOConfig {
+        switch preset {
+        case .paper: Suite.traits(of: task)?.usesQuadrupedPPOVariant == true ? paperQuadruped : paper
+        case .quick: quick
         }
     }
 
-    public static let presetNames = ["quick", "paper"]
+    /// The preset of that name for a task, or nil for an unknown name.
+    public static func preset(_ name: String, task: String) -> PPOConfig? {
+        Preset(rawValue: name).map { preset($0, task: task) }
+    }
+
+    public static let presetNames = Preset.allCases.map(\.rawValue)
 
     /// Transitions per rollout (Int.max for sizes too large to count, which `problems` rejects).
     public var rolloutSize: Int {

@@ -64,8 +64,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Task, e.g. cartpole-balance (see `ratingrl envs`).")
     var task: String?
 
-    @Option(help: "Reward the policy learns from: \(TrainingMethod.allCases.map(\.rawValue).joined(separator: ", ")) (ppo, the default: the true reward; the others: a reward model learned from ratings).")
-    var method: String?
+    @Option(help: "Reward the policy learns from (ppo, the default: the true reward; the others: a reward model learned from ratings).")
+    var method: TrainingMethod?
 
     @Option(parsing: .unconditional, help: "Environment steps to train for, 1 to 10^12 (rounded up to whole rollouts).")
     var steps: Int?
@@ -76,8 +76,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output folder for the run.")
     var out: String?
 
-    @Option(help: "Hyperparameter preset: \(PPOConfig.presetNames.joined(separator: " or ")) (default quick).")
-    var preset: String?
+    @Option(help: "Hyperparameter preset (default quick).")
+    var preset: PPOConfig.Preset?
 
     @Option(help: "Override preset fields: comma-separated key=value, e.g. environments=16,learningRate=1e-4 (keys as in config.json's ppo section).")
     var set: String?
@@ -113,9 +113,9 @@ struct TrainCommand: ParsableCommand {
             return .integer(value)
         }
         let fields: [(String, ConfigValue?)] = [
-            ("task", task.map(ConfigValue.string)), ("method", method.map(ConfigValue.string)),
+            ("task", task.map(ConfigValue.string)), ("method", method.map { .string($0.rawValue) }),
             ("totalSteps", steps.map { .integer(Int64($0)) }), ("seed", seedValue),
-            ("preset", preset.map(ConfigValue.string)),
+            ("preset", preset.map { .string($0.rawValue) }),
             ("evaluationInterval", evalEvery.map { .integer(Int64($0)) }),
             ("evaluationEpisodes", evalEpisodes.map { .integer(Int64($0)) }),
             ("checkpointInterval", checkpointEvery.map { .integer(Int64($0)) }),
