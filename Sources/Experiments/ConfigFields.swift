@@ -35,7 +35,7 @@ public enum ConfigFields {
         feedback.preset = FeedbackPreset.names[0]
         feedback.scale = .task
         feedback.ratingEdges = [1, 5, 25]
-        let config = TrainingConfig(task: "cartpole-balance", method: "ours", totalSteps: 1, seed: 0, preset: "quick",
+        let config = TrainingConfig(task: "cartpole-balance", method: .ratings(.ours), totalSteps: 1, seed: 0, preset: "quick",
                                     ppo: .quick, feedback: feedback)
         // Encoding these plain values cannot fail.
         let tree = try! ConfigValue(encoding: config)
@@ -44,6 +44,14 @@ public enum ConfigFields {
         return tree.setting(.object(uniform.fields!.merging(disagreement.fields!) { a, _ in a }),
                             at: ["feedback", "querySelection"])
     }()
+
+    /// Fields that take one of a few names, with the names (for messages).
+    public static let choices: [[String]: [String]] = [
+        ["ppo", "activation"]: HiddenActivation.allCases.map(\.rawValue),
+        ["feedback", "scale"]: RatingScaleRule.allCases.map(\.rawValue),
+        ["feedback", "rewardModel", "objective", "loss"]: RewardLoss.allCases.map(\.rawValue),
+        ["feedback", "training", "stopRule"]: RewardTrainingSettings.StopRule.allCases.map(\.rawValue),
+    ]
 
     /// Fields whose value is replaced whole rather than merged field by field
     /// (one case of an enumeration).
@@ -83,10 +91,12 @@ public enum ConfigFields {
 
     private static func querySelection(_ value: ConfigValue, allowLists: Bool, name: String) throws -> ConfigValue {
         switch value {
-        case .string("uniform"): return try ConfigValue(encoding: QuerySelection.uniform)
-        case .string("disagreement"): return try ConfigValue(encoding: QuerySelection.disagreement(candidateFactor: 10))
-        case .string(let other):
-            throw ConfigError("\(name): feedback.querySelection '\(other)' is not available; valid: uniform, disagreement")
+        case .string(let text):
+            guard let kind = QuerySelection.Kind(rawValue: text) else {
+                let valid = QuerySelection.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigError("\(name): feedback.querySelection '\(text)' is not available; valid: \(valid)")
+            }
+            return try ConfigValue(encoding: kind.selection)
         case .list(let values) where allowLists:
             return .list(try values.map { try querySelection($0, allowLists: false, name: name) })
         default: return value

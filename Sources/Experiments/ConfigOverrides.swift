@@ -57,9 +57,9 @@ public struct ConfigOverrides: Sendable {
         guard Suite.taskNames.contains(task) else {
             throw ConfigError("\(ControlError.unknownTask(task, valid: Suite.taskNames))")
         }
-        let method = try text("method", default: "ppo")!
-        guard TrainingConfig.methods.contains(method) else {
-            throw ConfigError("method '\(method)' is not available; valid: \(TrainingConfig.methods.joined(separator: ", "))")
+        let methodName = try text("method")
+        guard let method = methodName.map(TrainingMethod.init(rawValue:)) ?? .ppo else {
+            throw ConfigError(TrainingMethod.unknownMessage(methodName!))
         }
         let preset = try text("preset", default: "quick")!
         guard let ppo = PPOConfig.preset(preset, task: task) else {
@@ -68,14 +68,13 @@ public struct ConfigOverrides: Sendable {
         guard merged.value(at: ["totalSteps"]) != nil else {
             throw ConfigError("no step count given: set one, e.g. --steps 100000 or `steps: 100000` in the config file")
         }
-        let loss = RewardLoss(rawValue: method)
-        if loss == nil, merged.value(at: ConfigFields.feedbackPrefix) != nil {
+        if !method.learnsFromRatings, merged.value(at: ConfigFields.feedbackPrefix) != nil {
             let from = layers.filter { $0.tree.value(at: ConfigFields.feedbackPrefix) != nil }.map(\.name)
             throw ConfigError("rating settings (feedback, \(from.joined(separator: ", "))) apply only to methods that learn from ratings (\(RewardLoss.allCases.map(\.rawValue).joined(separator: ", "))); method ppo learns from the true reward: drop them or choose another method")
         }
         let defaults = TrainingConfig(task: task, method: method, totalSteps: 1, seed: 0, preset: preset, ppo: ppo,
                                       workers: defaultWorkers,
-                                      feedback: loss.map { FeedbackConfig(task: task, loss: $0) })
+                                      feedback: method.loss.map { FeedbackConfig(task: task, loss: $0) })
         var tree = try ConfigValue(encoding: defaults)
         if let preset = try feedbackPreset(in: merged) {
             tree = tree.merging(.object(["feedback": preset]), replacing: ConfigFields.replacedWhole)
@@ -88,15 +87,15 @@ public struct ConfigOverrides: Sendable {
             }
             throw ConfigError(Self.message(for: error, in: tree))
         }
-        if let loss, config.feedback?.rewardModel.objective.loss != loss {
-            // The loss follows the method unless the layer that chose the method also chose another loss.
-            let lossPath = ["feedback", "rewardModel", "objective", "loss"]
+        // The loss follows the method (`TrainingConfig` keeps it so), but a layer that
+        // chose a method and another loss asked for two things.
+        let lossPath = ["feedback", "rewardModel", "objective", "loss"]
+        if case .string(let loss)? = merged.value(at: lossPath), loss != method.rawValue {
             let methodLayer = layers.lastIndex { $0.tree.value(at: ["method"]) != nil } ?? -1
-            let lossLayer = layers.lastIndex { $0.tree.value(at: lossPath) != nil } ?? -1
-            if lossLayer >= methodLayer && lossLayer >= 0 {
-                throw ConfigError("\(layers[lossLayer].name): \(ConfigFields.dotted(lossPath)) (\(config.feedback!.rewardModel.objective.loss.rawValue)) differs from the method (\(method)); the loss follows the method, so drop the field")
+            let lossLayer = layers.lastIndex { $0.tree.value(at: lossPath) != nil }!
+            if lossLayer >= methodLayer {
+                throw ConfigError("\(layers[lossLayer].name): \(ConfigFields.dotted(lossPath)) (\(loss)) differs from the method (\(method)); the loss follows the method, so drop the field")
             }
-            config.feedback?.rewardModel.objective.loss = loss
         }
         // The task scale's boundaries: the task's measured ones unless a layer gives its own.
         if config.feedback?.scale == .task, merged.value(at: ["feedback", "ratingEdges"]) == nil, let feedback = config.feedback {
@@ -168,6 +167,9 @@ public struct ConfigOverrides: Sendable {
         switch error {
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             return describe(context.codingPath, expected: type)
+        case .dataCorrupted(let context) where ConfigFields.choices[context.codingPath.map(\.stringValue)] != nil:
+            let keys = context.codingPath.map(\.stringValue)
+            return "\(ConfigFields.dotted(keys)) must be one of \(ConfigFields.choices[keys]!.joined(separator: ", ")), got \(tree.value(at: keys).map { "\($0)" } ?? "nothing")"
         case .dataCorrupted(let context):
             let wholeNumber = context.debugDescription.contains("does not fit")
             return describe(context.codingPath, expected: wholeNumber ? Int.self : nil)

@@ -29,7 +29,7 @@ public struct RunGrouping: Sendable {
     ]
 
     /// The order methods are listed in; others follow alphabetically.
-    public static let methodOrder = TrainingConfig.methods
+    public static let methodOrder = TrainingMethod.allCases.map(\.rawValue)
 
     public let columns: [Column]
     /// Headline fields (other than task and method) with a single value across the runs.

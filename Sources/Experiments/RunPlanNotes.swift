@@ -18,7 +18,7 @@ public struct RunPlanNotes: Sendable, Equatable {
         if config.totalSteps % rollout != 0 {
             notes.append("steps are rounded up to whole rollouts: \(config.totalSteps) step\(config.totalSteps == 1 ? "" : "s") = \(config.updates) rollout\(config.updates == 1 ? "" : "s") of \(rollout) (\(config.ppo.environments) environments × \(config.ppo.stepsPerRollout) steps), so the run trains \(trained) steps")
         }
-        guard config.method != "ppo", let feedback = config.feedback else { return }
+        guard let feedback = config.ratingFeedback else { return }
         // Rounds run after an update, once due and once an episode has finished.
         let due = max(feedback.schedule.firstRound, Self.episodeSteps * config.ppo.environments)
         let firstRound = max(1, (due + rollout - 1) / rollout) * rollout

@@ -174,7 +174,7 @@ public final class TrainingRun {
     /// checkpoints that have it, the TensorBoard event file).
     private init(config: TrainingConfig, models: ModelDirectory, directory: RunDirectory, logSizes: [UInt64]?,
                  lock: RunLock, storedRatings: [RatedSegment]? = nil, people: HumanRaters? = nil) throws {
-        if let database = config.feedback?.ratingsDatabase, config.method != "ppo" {
+        if let database = config.ratingFeedback?.ratingsDatabase {
             if config.feedback?.waitForRatings == true {
                 guard people != nil else { throw RunError("this run waits for people to rate in \(database): give it their ratings (ratingrl train --wait does)") }
             } else if storedRatings == nil {
@@ -203,7 +203,7 @@ public final class TrainingRun {
         let agent = session.agent, collector = session.collector
 
         // Rating-based methods: a reward model and its feedback loop.
-        if let feedbackConfig = config.feedback, config.method != "ppo" {
+        if let feedbackConfig = config.ratingFeedback {
             let random = root.split()
             let loop = try FeedbackLoop(config: feedbackConfig, inputSize: agent.observationSize + agent.actionSize,
                                         environments: ppo.environments, directory: directory,
@@ -422,7 +422,7 @@ public final class TrainingRun {
             }
         }
 
-        let summary = TrainingSummary(task: config.task, method: config.method, seed: config.seed,
+        let summary = TrainingSummary(task: config.task, method: config.method.rawValue, seed: config.seed,
                                       finalEvalReturn: position.lastEvaluation!.meanReturn,
                                       finalEvalStd: position.lastEvaluation!.standardDeviation,
                                       envSteps: position.envSteps, wallSeconds: wall(), updates: config.updates,

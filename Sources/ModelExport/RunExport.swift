@@ -33,7 +33,7 @@ public struct RunExport {
             throw RunError("cannot read the run's policy \(folder)/checkpoint.weights: \(error)")
         }
         let ensemble = try RunDirectory.rewardEnsemble(in: folder, config: config, inputSize: observationSize + actionSize)
-        let metadata = ["format": "ratingrl-export", "task": config.task, "method": config.method,
+        let metadata = ["format": "ratingrl-export", "task": config.task, "method": config.method.rawValue,
                         "description": "see \(Self.manifestFile) beside this file"]
 
         let policy = NetworkTensors(agent.policy.mean)
@@ -58,7 +58,7 @@ public struct RunExport {
         }
         let bounds = environment.actionSpec
         manifest = ModelManifest(
-            task: config.task, method: config.method, seed: config.seed,
+            task: config.task, method: config.method.rawValue, seed: config.seed,
             observation: .init(size: observationSize, parts: environment.observationSpec.keys),
             action: .init(size: actionSize, low: bounds.lower, high: bounds.upper),
             normalizer: .init(file: Self.normalizerFile, mean: statistics[0].values.map(Double.init),

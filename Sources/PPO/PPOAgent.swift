@@ -15,7 +15,7 @@ public final class PPOAgent {
 
     public init(observationSize: Int, actionSize: Int, config: PPOConfig, random: inout SeededRandom) {
         self.config = config
-        let activation: Activation = config.activation == "relu" ? .relu : .tanh
+        let activation = config.activation.function
         policy = GaussianPolicy(observationSize: observationSize, actionSize: actionSize,
                                 hiddenSizes: config.hiddenSizes, activation: activation,
                                 exploration: config.gsde ? .stateDependent : .stateIndependent,
@@ -39,7 +39,7 @@ public final class PPOAgent {
     /// on a different reward, its estimates are for the wrong return).
     public func resetValueFunction(random: inout SeededRandom) {
         let fresh = MLP(inputSize: value.inputSize, hiddenSizes: config.hiddenSizes, outputSize: 1,
-                        hiddenActivation: config.activation == "relu" ? .relu : .tanh, outputActivation: .identity,
+                        hiddenActivation: config.activation.function, outputActivation: .identity,
                         initialization: .orthogonal(hiddenGain: Float(2).squareRoot(), outputGain: 1), random: &random)
         value.parameters = fresh.parameters
         value.zeroGradients()

@@ -25,8 +25,8 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     public var adamEpsilon: Float
     /// Hidden layer widths of both the policy and the value network (separate networks).
     public var hiddenSizes: [Int]
-    /// "tanh" or "relu".
-    public var activation: String
+    /// The activation after every hidden layer of both networks.
+    public var activation: HiddenActivation
     public var logStdInit: Float
     /// Generalised state-dependent exploration (gSDE) instead of a state-independent log-std.
     public var gsde: Bool
@@ -46,7 +46,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
                 annealLearningRate: Bool = false, clipRange: Float, annealClipRange: Bool, gamma: Float,
                 gaeLambda: Float, entropyCoefficient: Float,
                 valueCoefficient: Float, maxGradientNorm: Float, adamEpsilon: Float, hiddenSizes: [Int],
-                activation: String, logStdInit: Float, gsde: Bool, gsdeResampleEvery: Int, observationClip: Double) {
+                activation: HiddenActivation, logStdInit: Float, gsde: Bool, gsdeResampleEvery: Int, observationClip: Double) {
         self.environments = environments; self.stepsPerRollout = stepsPerRollout; self.minibatchSize = minibatchSize
         self.epochs = epochs; self.learningRate = learningRate; self.annealLearningRate = annealLearningRate
         self.clipRange = clipRange
@@ -76,7 +76,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
                   maxGradientNorm: try c.decode(Float.self, forKey: .maxGradientNorm),
                   adamEpsilon: try c.decode(Float.self, forKey: .adamEpsilon),
                   hiddenSizes: try c.decode([Int].self, forKey: .hiddenSizes),
-                  activation: try c.decode(String.self, forKey: .activation),
+                  activation: try c.decode(HiddenActivation.self, forKey: .activation),
                   logStdInit: try c.decode(Float.self, forKey: .logStdInit),
                   gsde: try c.decodeIfPresent(Bool.self, forKey: .gsde) ?? false,
                   gsdeResampleEvery: try c.decodeIfPresent(Int.self, forKey: .gsdeResampleEvery) ?? 4,
@@ -89,7 +89,7 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         environments: 32, stepsPerRollout: 500, minibatchSize: 64, epochs: 20, learningRate: 5e-5,
         clipRange: 0.4, annealClipRange: true, gamma: 0.99, gaeLambda: 0.92, entropyCoefficient: 0,
         valueCoefficient: 0.5, maxGradientNorm: 0.5, adamEpsilon: 1e-5, hiddenSizes: [256, 256, 256],
-        activation: "tanh", logStdInit: 0, gsde: true, gsdeResampleEvery: 4, observationClip: 10)
+        activation: .tanh, logStdInit: 0, gsde: true, gsdeResampleEvery: 4, observationClip: 10)
 
     /// The paper's quadruped variant: 16 environments, minibatch 128, λ 0.9.
     public static let paperQuadruped: PPOConfig = {
@@ -105,18 +105,27 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         environments: 8, stepsPerRollout: 256, minibatchSize: 64, epochs: 10, learningRate: 3e-4,
         clipRange: 0.2, annealClipRange: false, gamma: 0.99, gaeLambda: 0.95, entropyCoefficient: 0,
         valueCoefficient: 0.5, maxGradientNorm: 0.5, adamEpsilon: 1e-5, hiddenSizes: [64, 64],
-        activation: "tanh", logStdInit: 0, gsde: false, gsdeResampleEvery: 4, observationClip: 10)
+        activation: .tanh, logStdInit: 0, gsde: false, gsdeResampleEvery: 4, observationClip: 10)
 
-    /// The named preset for a task: "paper" picks the quadruped variant for quadruped tasks.
-    public static func preset(_ name: String, task: String) -> PPOConfig? {
-        switch name {
-        case "paper": Suite.traits(of: task)?.usesQuadrupedPPOVariant == true ? paperQuadruped : paper
-        case "quick": quick
-        default: nil
+    /// A named starting configuration; the raw value is its name in config.json and `--preset`.
+    public enum Preset: String, CaseIterable, Sendable {
+        case quick, paper
+    }
+
+    /// The preset for a task: `.paper` picks the quadruped variant for quadruped tasks.
+    public static func preset(_ preset: Preset, task: String) -> PPOConfig {
+        switch preset {
+        case .paper: Suite.traits(of: task)?.usesQuadrupedPPOVariant == true ? paperQuadruped : paper
+        case .quick: quick
         }
     }
 
-    public static let presetNames = ["quick", "paper"]
+    /// The preset of that name for a task, or nil for an unknown name.
+    public static func preset(_ name: String, task: String) -> PPOConfig? {
+        Preset(rawValue: name).map { preset($0, task: task) }
+    }
+
+    public static let presetNames = Preset.allCases.map(\.rawValue)
 
     /// Transitions per rollout (Int.max for sizes too large to count, which `problems` rejects).
     public var rolloutSize: Int {
@@ -171,7 +180,11 @@ public struct PPOConfig: Codable, Sendable, Equatable {
                 throw OverrideError(description: "hiddenSizes takes widths joined by x, e.g. 256x256x256")
             }
             hiddenSizes = sizes
-        case "activation": activation = text
+        case "activation":
+            guard let value = HiddenActivation(rawValue: text) else {
+                throw OverrideError(description: "activation takes \(HiddenActivation.allCases.map(\.rawValue).joined(separator: " or ")), got '\(text)'")
+            }
+            activation = value
         case "logStdInit": logStdInit = try number(Float.self)
         case "gsde":
             guard let flag = Bool(text) else { throw OverrideError(description: "gsde takes true or false") }
@@ -208,7 +221,6 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         }
         if !(-20...20).contains(logStdInit) { problems.append("logStdInit must be between -20 and 20, got \(logStdInit)") }
         if !(observationClip > 0) || !observationClip.isFinite { problems.append("observation clip must be positive and finite, got \(observationClip)") }
-        if !["tanh", "relu"].contains(activation) { problems.append("activation must be tanh or relu") }
         if gsde && !(1...1_000_000).contains(gsdeResampleEvery) { problems.append("gsdeResampleEvery must be between 1 and 1000000, got \(gsdeResampleEvery)") }
         return problems
     }

@@ -8,6 +8,19 @@ public enum QuerySelection: Sendable, Equatable, Codable {
     /// reward-model ensemble disagrees most (highest std of predicted return).
     case disagreement(candidateFactor: Int = 10)
 
+    /// A selection by name, as config files and `--query` give it.
+    public enum Kind: String, Sendable, CaseIterable {
+        case uniform, disagreement
+
+        /// The selection with its default settings.
+        public var selection: QuerySelection {
+            switch self {
+            case .uniform: .uniform
+            case .disagreement: .disagreement()
+            }
+        }
+    }
+
     /// How many uniform candidates are drawn to choose `count` queries.
     public func candidateCount(for count: Int) -> Int {
         switch self {

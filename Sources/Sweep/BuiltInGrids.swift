@@ -2,14 +2,16 @@ import Experiments
 
 /// Grids that come with the program, by name (`ratingrl sweep --grid NAME`).
 public enum BuiltInGrids {
-    public static let names = ["paper", "smoke"]
+    /// A built-in grid's name.
+    public enum Name: String, CaseIterable, Sendable {
+        case paper, smoke
 
-    /// The grid text of a built-in, or nil for an unknown name.
-    public static func text(_ name: String) -> String? {
-        switch name {
-        case "paper": paper
-        case "smoke": smoke
-        default: nil
+        /// The grid's text.
+        public var text: String {
+            switch self {
+            case .paper: BuiltInGrids.paper
+            case .smoke: BuiltInGrids.smoke
+            }
         }
     }
 

@@ -46,7 +46,7 @@ public struct RunTimeEstimate: Sendable {
         let evaluations = config.evaluationInterval > 0 ? config.updates * config.ppo.rolloutSize / config.evaluationInterval : 1
         let evaluationSteps = Double(max(1, evaluations) * config.evaluationEpisodes * RunPlanNotes.episodeSteps)
         ppoSeconds = Self.startSeconds + (steps + evaluationSteps * Self.evaluationStepShare) / speed
-        guard config.method != "ppo", let feedback = config.feedback else { rewardSeconds = 0; return }
+        guard let feedback = config.ratingFeedback else { rewardSeconds = 0; return }
         let schedule = feedback.schedule
         var stepEpochs = 0.0
         var rated = 0

@@ -103,8 +103,9 @@ public struct SweepGrid: Sendable, Equatable {
             for (axis, index) in zip(axes, combination) {
                 request = request.setting(axis.values[index], at: axis.path)
             }
-            let method: String = if case .string(let name)? = request.value(at: ["method"]) { name } else { "ppo" }
-            let learnsFromRatings = method != "ppo"
+            // (A method that is not text is left for `resolve` to name; an unknown one keeps its feedback fields.)
+            let method: TrainingMethod? = if case .string(let name)? = request.value(at: ["method"]) { TrainingMethod(rawValue: name) } else { .ppo }
+            let learnsFromRatings = method != .ppo
             if !learnsFromRatings { request = request.removing(ConfigFields.feedbackPrefix) }
             for (axis, index) in zip(axes, combination) where !Self.leadingAxes.contains(axis.path) {
                 if !learnsFromRatings && axis.path.first == ConfigFields.feedbackPrefix.first { continue }
@@ -120,7 +121,7 @@ public struct SweepGrid: Sendable, Equatable {
             } catch {
                 throw ConfigError("grid run \(describe): \(error)")
             }
-            var components = [config.task, config.method]
+            var components = [config.task, config.method.rawValue]
             if let feedback = config.feedback { components.append("n\(feedback.classes)") }
             if !suffix.isEmpty { components.append(suffix.joined(separator: "-")) }
             components.append("seed\(config.seed)")

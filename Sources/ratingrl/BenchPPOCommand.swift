@@ -12,8 +12,8 @@ struct BenchPPOCommand: ParsableCommand {
     @Option(help: "Task to train on.")
     var task = "cartpole-balance"
 
-    @Option(help: "Hyperparameter preset: \(PPOConfig.presetNames.joined(separator: " or ")).")
-    var preset = "quick"
+    @Option(help: "Hyperparameter preset.")
+    var preset = PPOConfig.Preset.quick
 
     @Option(help: "Override preset fields: comma-separated key=value (see `ratingrl train --help`).")
     var set: String?
@@ -45,7 +45,7 @@ struct BenchPPOCommand: ParsableCommand {
         let result = try PPOBenchmark.measure(task: task, config: config, updates: updates,
                                               models: try modelOptions.directory(), workers: workers)
         print(String(format: "%@ (%@): %d steps in %.1f s = %.0f env steps/s; rollout %.1f s, update %.1f s",
-                     task, preset, result.envSteps, result.wallSeconds, result.stepsPerSecond,
+                     task, preset.rawValue, result.envSteps, result.wallSeconds, result.stepsPerSecond,
                      result.rolloutWallSeconds, result.updateWallSeconds))
         print(String(format: "update %.1f GFLOP/s = %.0f%% of single-thread sgemm peak %.1f GFLOP/s (OpenBLAS core %@)",
                      result.updateGFLOPS, 100 * result.updateEfficiency, result.sgemmPeakGFLOPS, result.openBLASCore))

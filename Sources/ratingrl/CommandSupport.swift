@@ -3,7 +3,6 @@ import Control
 import Foundation
 import Experiments
 import PPO
-import RewardLearning
 
 extension ModelOptions {
     func directory() throws -> ModelDirectory {
@@ -22,15 +21,6 @@ extension CleanExit {
 struct ValidationFailure: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
-}
-
-/// The early-stop rule a `--stop-rule` value names.
-func parseStopRule(_ name: String) throws -> RewardTrainingSettings.StopRule {
-    guard let rule = RewardTrainingSettings.StopRule(rawValue: name) else {
-        let rules = RewardTrainingSettings.StopRule.allCases.map(\.rawValue)
-        throw ValidationFailure(message: "--stop-rule must be one of \(rules.joined(separator: ", ")), got '\(name)'")
-    }
-    return rule
 }
 
 /// Resolves "all" or a comma-separated list into task names, rejecting unknown ones.
@@ -60,10 +50,8 @@ func writeOutput(_ data: Data, to path: String) throws {
 }
 
 /// The named preset for `task` with `key=value,...` overrides applied, validated.
-func resolvePPOConfig(preset: String, task: String, overrides: String?) throws -> PPOConfig {
-    guard var config = PPOConfig.preset(preset, task: task) else {
-        throw ValidationFailure(message: "unknown preset '\(preset)'; valid: \(PPOConfig.presetNames.joined(separator: ", "))")
-    }
+func resolvePPOConfig(preset: PPOConfig.Preset, task: String, overrides: String?) throws -> PPOConfig {
+    var config = PPOConfig.preset(preset, task: task)
     for assignment in (overrides ?? "").split(separator: ",") {
         let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { throw ValidationFailure(message: "--set: '\(assignment)' is not key=value") }

@@ -8,7 +8,7 @@ import Ratings
 /// given overrides the same field of a config file (nil: not given).
 struct FeedbackOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A named set of rating-loop settings under the options given: \(FeedbackPreset.all.map { "\($0.name) (\($0.description))" }.joined(separator: "; ")).", valueName: "name"))
-    var feedbackPreset: String?
+    var feedbackPreset: FeedbackPreset?
 
     @Option(parsing: .unconditional, help: "Rating classes n (2-6; default 4).")
     var classes: Int?
@@ -17,7 +17,7 @@ struct FeedbackOptions: ParsableArguments {
     var maxReturn: Double?
 
     @Option(help: "Rating scale: uniform (n equal bins of [0, G_max]; the default) or task (the task's fixed boundaries, geometric from what a random policy earns to what PPO earns by the end of the rating window).")
-    var ratingScale: String?
+    var ratingScale: RatingScaleRule?
 
     @Option(parsing: .unconditional, help: "Scale alpha of the regression target log(1 + alpha*L*y) (default 0.1).")
     var alpha: Double?
@@ -42,7 +42,7 @@ struct FeedbackOptions: ParsableArguments {
     var stopAccuracy: Double?
 
     @Option(help: "What the early stop reads: balanced-accuracy (mean recall over the classes present; never stops while one class is present; the default of ours and its ablations), accuracy (RbRL's; rbrl's default) or balanced-accuracy-or-one-class (as balanced-accuracy, but one class present stops after --min-reward-epochs).")
-    var stopRule: String?
+    var stopRule: RewardTrainingSettings.StopRule?
 
     @Option(parsing: .unconditional, help: "Reward-model epochs per round before the early stop may fire (default 1).")
     var minRewardEpochs: Int?
@@ -54,7 +54,7 @@ struct FeedbackOptions: ParsableArguments {
     var wait = false
 
     @Option(help: "Query selection: uniform (default) or disagreement (10x candidates, keep the highest ensemble std).")
-    var query: String?
+    var query: QuerySelection.Kind?
 
     @Option(parsing: .unconditional, help: "Unsupervised pre-training steps on a k-NN (k = 5) state-entropy bonus before the learned reward (default 0: off; RbRL uses 32000).")
     var unsupervisedSteps: Int?
@@ -73,18 +73,11 @@ struct FeedbackOptions: ParsableArguments {
 
     /// The given settings as fields of config.json (`feedback.…`).
     func overrides() throws -> ConfigValue {
-        if let query, !["uniform", "disagreement"].contains(query) {
-            throw ValidationFailure(message: "--query must be uniform or disagreement, got '\(query)'")
-        }
-        if let stopRule { _ = try parseStopRule(stopRule) }
-        if let ratingScale, RatingScaleRule(rawValue: ratingScale) == nil {
-            throw ValidationFailure(message: "--rating-scale must be \(RatingScaleRule.allCases.map(\.rawValue).joined(separator: " or ")), got '\(ratingScale)'")
-        }
         let fields: [([String], ConfigValue?)] = [
-            (["preset"], feedbackPreset.map(ConfigValue.string)),
+            (["preset"], feedbackPreset.map { .string($0.name) }),
             (["classes"], classes.map { .integer(Int64($0)) }),
             (["maxReturn"], maxReturn.map(ConfigValue.real)),
-            (["scale"], ratingScale.map(ConfigValue.string)),
+            (["scale"], ratingScale.map { .string($0.rawValue) }),
             (["rewardModel", "objective", "regression", "scale"], alpha.map(ConfigValue.real)),
             (["schedule", "total"], ratings.map { .integer(Int64($0)) }),
             (["schedule", "perRound"], ratingsPerRound.map { .integer(Int64($0)) }),
@@ -92,11 +85,11 @@ struct FeedbackOptions: ParsableArguments {
             (["schedule", "firstRound"], firstRound.map { .integer(Int64($0)) }),
             (["training", "epochs"], rewardEpochs.map { .integer(Int64($0)) }),
             (["training", "stopAccuracy"], stopAccuracy.map(ConfigValue.real)),
-            (["training", "stopRule"], stopRule.map(ConfigValue.string)),
+            (["training", "stopRule"], stopRule.map { .string($0.rawValue) }),
             (["training", "minimumEpochs"], minRewardEpochs.map { .integer(Int64($0)) }),
             (["waitForRatings"], wait ? .bool(true) : nil),
             (["ratingsDatabase"], ratingsDb.map { .string(URL(fileURLWithPath: $0).standardizedFileURL.path) }),
-            (["querySelection"], query.map(ConfigValue.string)),
+            (["querySelection"], query.map { .string($0.rawValue) }),
             (["unsupervisedSteps"], unsupervisedSteps.map { .integer(Int64($0)) }),
             (["noise", "boltzmannBeta"], raterBeta.map(ConfigValue.real)),
             (["noise", "mistakeRate"], raterMistakeRate.map(ConfigValue.real)),

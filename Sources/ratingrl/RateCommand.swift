@@ -40,7 +40,7 @@ struct RateCommand: ParsableCommand {
     @Option(help: "Clip height in pixels (1 to \(SceneRenderer.maximumSize)).")
     var height = 360
     @Option(help: "fast (no shadows, reflections, skybox) or quality.")
-    var quality = "quality"
+    var quality = RenderQuality.quality
 
     @Option(help: ArgumentHelp("A text file whose words replace the task's rating instructions shown above the clip (what good behaviour is, for this study).",
                                valueName: "file"))
@@ -58,9 +58,6 @@ struct RateCommand: ParsableCommand {
             throw ValidationFailure(message: "--host \(host) listens beyond this machine: add --token T (every request must then carry it)")
         }
         if let token, token.count < 8 { throw ValidationFailure(message: "--token must have at least 8 characters") }
-        guard let quality = RenderQuality(rawValue: quality) else {
-            throw ValidationFailure(message: "unknown --quality '\(quality)'; valid: fast, quality")
-        }
         let models = try modelOptions.directory()
         let database: RatingDatabase
         do { database = try openDatabase(path: db, source: segments, classes: classes, models: models) } catch let error as RatingStoreError {

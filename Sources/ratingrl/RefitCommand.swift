@@ -18,13 +18,13 @@ struct RefitCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: ArgumentHelp("A training run folder whose ratings.jsonl is trained on.", valueName: "dir"))
     var runFolder: String
 
-    @Option(name: .long, help: ArgumentHelp("Reward loss: rbrl, ours, ours-equal, ours-cls or ours-reg. Default: the run's.", valueName: "method"))
-    var method: String?
+    @Option(name: .long, help: ArgumentHelp("Reward loss. Default: the run's.", valueName: "method"))
+    var method: RewardLoss?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Early-stop rule: accuracy, balanced-accuracy or balanced-accuracy-or-one-class. Default: the run's, or the method's default when --method names another method.",
+        "Early-stop rule. Default: the run's, or the method's default when --method names another method.",
         valueName: "rule"))
-    var stopRule: String?
+    var stopRule: RewardTrainingSettings.StopRule?
 
     @Option(name: .long, help: ArgumentHelp("A run of the same task whose rated segments (whatever their ratings) are the test set (repeatable).", valueName: "dir"))
     var test: [String] = []
@@ -35,24 +35,17 @@ struct RefitCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
-        let loss = try method.map { name in
-            guard let loss = RewardLoss(rawValue: name) else {
-                throw ValidationFailure(message: "--method must be one of \(RewardLoss.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
-            }
-            return loss
-        }
-        let rule = try stopRule.map(parseStopRule)
         do {
             let config = try RunDirectory.configuration(in: runFolder)
-            guard let feedback = config.feedback else {
+            guard let feedback = config.ratingFeedback else {
                 throw RunError("\(runFolder) is a \(config.method) run, which rates nothing; give a run of a rating method")
             }
             var model = feedback.rewardModel, training = feedback.training
-            if let loss, loss != model.objective.loss {
+            if let loss = method, loss != model.objective.loss {
                 model.objective.loss = loss
                 training.stopRule = loss.defaultStopRule
             }
-            if let rule { training.stopRule = rule }
+            if let stopRule { training.stopRule = stopRule }
 
             let environment = try Suite.make(config.task, models: try modelOptions.directory())
             var rounds = try RewardRefit.ratedSegments(ofRun: runFolder, in: environment)

@@ -48,9 +48,9 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .long, help: "Frame height in pixels (1 to \(SceneRenderer.maximumSize)).")
     var height = 240
     @Option(name: .long, help: "fast (no shadows, reflections, skybox) or quality.")
-    var quality = "quality"
+    var quality = RenderQuality.quality
     @Option(name: .long, help: "OpenGL backend: egl (headless, the default), osmesa (Mesa's off-screen software renderer, headless) or glfw (a hidden window: needs a display, e.g. xvfb-run -a).")
-    var gl = "egl"
+    var gl = GLBackend.egl
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -62,14 +62,8 @@ struct RenderCommand: ParsableCommand {
             throw ValidationFailure(message: "nothing to write: give --output DIR, --filmstrip FILE.png or --video FILE.mp4")
         }
         if let every, every < 1 { throw ValidationFailure(message: "--every must be at least 1") }
-        guard let quality = RenderQuality(rawValue: quality) else {
-            throw ValidationFailure(message: "unknown --quality '\(quality)'; valid: fast, quality")
-        }
-        guard let backend = GLBackend(rawValue: gl) else {
-            throw ValidationFailure(message: "unknown --gl '\(gl)'; valid: \(GLBackend.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         let settings = RenderSettings(width: width, height: height, camera: camera.map(CameraChoice.init),
-                                      quality: quality, backend: backend)
+                                      quality: quality, backend: gl)
         let summary: RenderSummary
         do { summary = try RenderJob.run(source, settings: settings, outputs: outputs, models: try modelOptions.directory()) } catch {
             throw CleanExit.failure(error)

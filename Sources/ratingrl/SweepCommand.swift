@@ -69,8 +69,8 @@ struct SweepCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The grid: a JSON or YAML file.", valueName: "grid-file"))
     var gridFile: String?
 
-    @Option(help: "A built-in grid: \(BuiltInGrids.names.joined(separator: " or ")).")
-    var grid: String?
+    @Option(help: "A built-in grid.")
+    var grid: BuiltInGrids.Name?
 
     @Option(help: ArgumentHelp("Root folder of the sweep's runs.", valueName: "root"))
     var out: String?
@@ -88,7 +88,10 @@ struct SweepCommand: ParsableCommand {
     var only: [String] = []
 
     @Option(help: "Where runs train: local (child processes here) or slurm (a job array through sbatch).")
-    var backend = "local"
+    var backend = Backend.local
+
+    /// Where a sweep's runs train.
+    enum Backend: String, CaseIterable, ExpressibleByArgument { case local, slurm }
 
     @Option(help: ArgumentHelp("Slurm partition.", valueName: "name"))
     var partition: String?
@@ -123,9 +126,6 @@ struct SweepCommand: ParsableCommand {
                 .joined(separator: "\n"))
             return
         }
-        guard ["local", "slurm"].contains(backend) else {
-            throw ValidationFailure(message: "unknown --backend '\(backend)'; valid: local, slurm")
-        }
         guard let out else { throw ValidationFailure(message: "no root folder given: add --out ROOT (the runs go below it)") }
         let root = URL(fileURLWithPath: out).standardizedFileURL.path
         var plan: SweepPlan
@@ -134,14 +134,11 @@ struct SweepCommand: ParsableCommand {
             let tree = try sweepErrors { try ConfigValue.load(path: path) }
             plan = try sweepErrors { try SweepPlan(grid: SweepGrid(tree, name: path), root: root) }
         case (nil, let builtIn?):
-            guard let text = BuiltInGrids.text(builtIn) else {
-                throw ValidationFailure(message: "unknown grid '\(builtIn)'; built-in grids: \(BuiltInGrids.names.joined(separator: ", "))")
-            }
-            let tree = try sweepErrors { try ConfigValue.parse(text, name: "grid \(builtIn)") }
-            plan = try sweepErrors { try SweepPlan(grid: SweepGrid(tree, name: "grid \(builtIn)"), root: root) }
+            let tree = try sweepErrors { try ConfigValue.parse(builtIn.text, name: "grid \(builtIn.rawValue)") }
+            plan = try sweepErrors { try SweepPlan(grid: SweepGrid(tree, name: "grid \(builtIn.rawValue)"), root: root) }
         case (nil, nil):
             guard FileManager.default.fileExists(atPath: root + "/" + SweepPlan.gridFileName) else {
-                throw ValidationFailure(message: "no grid given: name a grid file, or --grid \(BuiltInGrids.names.joined(separator: "|")), or an --out ROOT that holds a sweep")
+                throw ValidationFailure(message: "no grid given: name a grid file, or --grid \(BuiltInGrids.Name.allCases.map(\.rawValue).joined(separator: "|")), or an --out ROOT that holds a sweep")
             }
             plan = try sweepErrors { try SweepPlan.load(root: root) }
         case (_?, _?):
@@ -156,7 +153,7 @@ struct SweepCommand: ParsableCommand {
         }
         let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
         let models = modelOptions.models.map { ["--models", URL(fileURLWithPath: $0).standardizedFileURL.path] } ?? []
-        if backend == "slurm" {
+        if backend == .slurm {
             try submitToSlurm(plan, executable: executable, models: models)
             return
         }

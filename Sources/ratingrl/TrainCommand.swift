@@ -64,8 +64,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Task, e.g. cartpole-balance (see `ratingrl envs`).")
     var task: String?
 
-    @Option(help: "Reward the policy learns from: \(TrainingConfig.methods.joined(separator: ", ")) (ppo, the default: the true reward; the others: a reward model learned from ratings).")
-    var method: String?
+    @Option(help: "Reward the policy learns from (ppo, the default: the true reward; the others: a reward model learned from ratings).")
+    var method: TrainingMethod?
 
     @Option(parsing: .unconditional, help: "Environment steps to train for, 1 to 10^12 (rounded up to whole rollouts).")
     var steps: Int?
@@ -76,8 +76,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output folder for the run.")
     var out: String?
 
-    @Option(help: "Hyperparameter preset: \(PPOConfig.presetNames.joined(separator: " or ")) (default quick).")
-    var preset: String?
+    @Option(help: "Hyperparameter preset (default quick).")
+    var preset: PPOConfig.Preset?
 
     @Option(help: "Override preset fields: comma-separated key=value, e.g. environments=16,learningRate=1e-4 (keys as in config.json's ppo section).")
     var set: String?
@@ -113,9 +113,9 @@ struct TrainCommand: ParsableCommand {
             return .integer(value)
         }
         let fields: [(String, ConfigValue?)] = [
-            ("task", task.map(ConfigValue.string)), ("method", method.map(ConfigValue.string)),
+            ("task", task.map(ConfigValue.string)), ("method", method.map { .string($0.rawValue) }),
             ("totalSteps", steps.map { .integer(Int64($0)) }), ("seed", seedValue),
-            ("preset", preset.map(ConfigValue.string)),
+            ("preset", preset.map { .string($0.rawValue) }),
             ("evaluationInterval", evalEvery.map { .integer(Int64($0)) }),
             ("evaluationEpisodes", evalEpisodes.map { .integer(Int64($0)) }),
             ("checkpointInterval", checkpointEvery.map { .integer(Int64($0)) }),
@@ -170,8 +170,7 @@ struct TrainCommand: ParsableCommand {
 
     /// With --wait: the people rating each round in the run's ratings database (created if missing).
     static func people(_ config: TrainingConfig, run: String) throws -> HumanRaters? {
-        guard config.method != "ppo", config.feedback?.waitForRatings == true, let feedback = config.feedback,
-              let path = feedback.ratingsDatabase else { return nil }
+        guard let feedback = config.ratingFeedback, feedback.waitForRatings == true, let path = feedback.ratingsDatabase else { return nil }
         do {
             let database = try RatingDatabase(path: path, task: config.task, classCount: feedback.classes)
             return DatabaseRaters(database: database, run: run) { printError($0) }
@@ -182,11 +181,11 @@ struct TrainCommand: ParsableCommand {
 
     /// The ratings of the run's ratings database, replayed into labelled segments; nil when it names none.
     static func storedRatings(_ config: TrainingConfig, models: ModelDirectory) throws -> [RatedSegment]? {
-        guard config.method != "ppo", config.feedback?.waitForRatings != true, let path = config.feedback?.ratingsDatabase else { return nil }
+        guard let feedback = config.ratingFeedback, feedback.waitForRatings != true, let path = feedback.ratingsDatabase else { return nil }
         do {
             guard FileManager.default.fileExists(atPath: path) else { throw RatingStoreError("\(path) does not exist") }
             // Refuses a database of another task or class count.
-            let database = try RatingDatabase(path: path, task: config.task, classCount: config.feedback?.classes ?? 0)
+            let database = try RatingDatabase(path: path, task: config.task, classCount: feedback.classes)
             let rated = try database.ratedSegments(in: try Suite.make(config.task, models: models))
             printError("learning from \(rated.count) ratings in \(path)")
             return rated

@@ -18,7 +18,7 @@ struct ViewCommand: ParsableCommand {
     @OptionGroup var segments: SegmentSourceOptions
 
     @Option(name: .long, help: "Start order: file, rating or disagreement.")
-    var order = "file"
+    var order = ViewerState.Order.file
     @Flag(name: .long, help: "Start paused on the first frame.")
     var paused = false
     @Option(name: .long, help: ArgumentHelp("Folder for screenshots (key s).", valueName: "dir"))
@@ -31,18 +31,12 @@ struct ViewCommand: ParsableCommand {
     @Option(name: .long, help: "Frame (and window) height in pixels.")
     var height = 480
     @Option(name: .long, help: "fast (no shadows, reflections, skybox) or quality.")
-    var quality = "quality"
+    var quality = RenderQuality.quality
 
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
         let source = try clipSource()
-        guard let order = ViewerState.Order(rawValue: order) else {
-            throw ValidationFailure(message: "unknown --order '\(order)'; valid: \(ViewerState.Order.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard let quality = RenderQuality(rawValue: quality) else {
-            throw ValidationFailure(message: "unknown --quality '\(quality)'; valid: fast, quality")
-        }
         let settings = RenderSettings(width: width, height: height, camera: camera.map(CameraChoice.init), quality: quality, backend: .glfw)
         let options = SegmentViewer.Options(order: order, paused: paused, screenshotFolder: screenshots)
         do {

@@ -97,14 +97,37 @@ final class CommandLineTests: XCTestCase {
         XCTAssert(missing.error.contains("cannot read /nonexistent/in.json"), missing.error)
     }
 
+    /// Options that take one of a few names list them in --help.
+    func testHelpListsTheValuesOfChoices() throws {
+        let listed: [(command: [String], values: String)] = [
+            (["train"], "--method <method> Reward the policy learns from (ppo, the default: the true reward; the others: a reward model learned from ratings). (values: ppo, rbrl, ours, ours-equal, ours-cls, ours-reg)"),
+            (["train"], "(values: uniform, disagreement)"),
+            (["train"], "(values: accuracy, balanced-accuracy, balanced-accuracy-or-one-class)"),
+            (["train"], "(values: uniform, task)"),
+            (["refit"], "(values: rbrl, ours, ours-equal, ours-cls, ours-reg)"),
+            (["render"], "(values: egl, glfw, osmesa; default: egl)"),
+            (["render"], "(values: fast, quality; default: quality)"),
+            (["view"], "(values: file, rating, disagreement; default: file)"),
+            (["sweep"], "(values: local, slurm; default: local)"),
+            (["sweep"], "--grid <grid> A built-in grid. (values: paper, smoke)"),
+        ]
+        for (command, values) in listed {
+            let help = try run(command + ["--help"])
+            XCTAssertEqual(help.status, 0, help.error)
+            // Help wraps its lines to the terminal's width.
+            let text = help.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            XCTAssert(text.contains(values), "\(command) --help lacks \(values): \(help.output)")
+        }
+    }
+
     func testBadFeedbackSettingsAreRejectedBeforeTraining() throws {
         let cases: [([String], String)] = [
             (["--method", "ours", "--classes", "7"], "rating classes must be between 2 and 6, got 7"),
             (["--method", "ours", "--stop-accuracy", "1.5"], "stop accuracy = 1.5 is invalid: must be between 0 and 1"),
             (["--method", "ours", "--reward-epochs", "0"], "reward epochs = 0 is invalid: must be at least 1"),
-            (["--method", "ours", "--query", "random"], "--query must be uniform or disagreement"),
+            (["--method", "ours", "--query", "random"], "The value 'random' is invalid for '--query <query>'. Please provide one of 'uniform' and 'disagreement'."),
             (["--method", "ours", "--unsupervised-steps=-5"], "unsupervised steps must be between 0 and 1000000000000, got -5"),
-            (["--method", "best"], "method 'best' is not available"),
+            (["--method", "best"], "The value 'best' is invalid for '--method <method>'. Please provide one of 'ppo', 'rbrl', 'ours',"),
         ]
         for (extra, expected) in cases {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rrl-\(UUID().uuidString)").path

@@ -34,8 +34,8 @@ extension CommandLineTests {
         for (arguments, message) in [
             (["--run", root + "/ppo/seed0"], "is a ppo run, which rates nothing"),
             (["--run", root + "/missing"], "does not exist"),
-            (["--run", ours0, "--method", "best"], "--method must be one of rbrl, ours"),
-            (["--run", ours0, "--stop-rule", "never"], "--stop-rule must be one of accuracy"),
+            (["--run", ours0, "--method", "best"], "The value 'best' is invalid for '--method <method>'. Please provide one of 'rbrl', 'ours',"),
+            (["--run", ours0, "--stop-rule", "never"], "The value 'never' is invalid for '--stop-rule <rule>'. Please provide one of 'accuracy',"),
         ] {
             let outcome = try run(["refit"] + arguments)
             XCTAssertNotEqual(outcome.status, 0, "\(arguments)")

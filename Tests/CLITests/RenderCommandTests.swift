@@ -53,7 +53,7 @@ final class RenderCommandTests: XCTestCase {
             (["--replay", replay, "--filmstrip", strip, "--height", "100000"], [:], "image size 320x100000 is not renderable"),
             (["--replay", replay, "--filmstrip", strip, "--gl", "glfw"], ["DISPLAY": "", "WAYLAND_DISPLAY": ""],
              "no usable OpenGL through glfw"),
-            (["--replay", replay, "--filmstrip", strip, "--gl", "vulkan"], [:], "unknown --gl 'vulkan'"),
+            (["--replay", replay, "--filmstrip", strip, "--gl", "vulkan"], [:], "The value 'vulkan' is invalid for '--gl <gl>'. Please provide one of 'egl', 'glfw' or 'osmesa'."),
             (["--replay", replay, "--filmstrip", strip], ["__EGL_VENDOR_LIBRARY_FILENAMES": folder + "/none.json"],
              "no usable OpenGL through egl"),
             (["--replay", replay, "--video", folder + "/clip.mp4"], ["PATH": folder], "`ffmpeg` was not found on PATH; install Debian's ffmpeg"),
@@ -63,7 +63,7 @@ final class RenderCommandTests: XCTestCase {
             (["--run", folder, "--rating", "0", "--filmstrip", strip], [:], "is not a training run folder: it has no readable config.json"),
             (["--run", folder, "--best", "0", "--filmstrip", strip], [:], "--best must be at least 1"),
             (["--run", folder, "--best", "2", "--worst", "2", "--filmstrip", strip], [:], "exactly one of"),
-            (["--replay", replay, "--filmstrip", strip, "--quality", "ultra"], [:], "unknown --quality 'ultra'"),
+            (["--replay", replay, "--filmstrip", strip, "--quality", "ultra"], [:], "The value 'ultra' is invalid for '--quality <quality>'. Please provide one of 'fast' and 'quality'."),
         ]
         for (arguments, environment, expected) in cases {
             let outcome = try render(arguments, environment: environment)

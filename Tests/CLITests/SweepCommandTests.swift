@@ -99,7 +99,7 @@ extension CommandLineTests {
             XCTAssertFalse(fileExists(root), "\(text): started something")
         }
         let unknown = try run(["sweep", "--grid", "huge", "--out", temporaryFolder()])
-        XCTAssert(unknown.error.contains("unknown grid 'huge'; built-in grids: paper, smoke"), unknown.error)
+        XCTAssert(unknown.error.contains("The value 'huge' is invalid for '--grid <grid>'. Please provide one of 'paper' and 'smoke'."), unknown.error)
         let noStatus = try run(["sweep", "--status", temporaryFolder()])
         XCTAssert(noStatus.error.contains("holds no sweep"), noStatus.error)
     }

@@ -83,7 +83,7 @@ extension CommandLineTests {
             (["--backend", "slurm"], ["PATH": empty], "sbatch was not found on PATH"),
             (["--backend", "slurm", "--partition", "nope"], pathWith(refusing),
              "sbatch refused the job array (\(root)/slurm/submit-1.sbatch): sbatch: error: invalid partition specified: nope"),
-            (["--backend", "cloud"], [:], "unknown --backend 'cloud'; valid: local, slurm"),
+            (["--backend", "cloud"], [:], "The value 'cloud' is invalid for '--backend <backend>'. Please provide one of 'local' and 'slurm'."),
             (["--backend", "slurm", "--cpus-per-task", "0"], [:], "--cpus-per-task must be at least 1"),
             (["--resubmit-failed"], [:], "--resubmit-failed is for --backend slurm"),
         ]

@@ -109,7 +109,7 @@ final class ViewCommandTests: XCTestCase {
         let cases: [([String], [String: String], String)] = [
             (["--run", run], ["DISPLAY": "", "WAYLAND_DISPLAY": ""], "run under `xvfb-run -a`"),
             (["--run", run, "--rating", "100"], [:], "rating 100 is not in"),
-            (["--run", run, "--order", "random"], [:], "unknown --order 'random'; valid: file, rating, disagreement"),
+            (["--run", run, "--order", "random"], [:], "The value 'random' is invalid for '--order <order>'. Please provide one of 'file', 'rating' or 'disagreement'."),
             (["--run", run, "--best", "2", "--worst", "2"], [:], "at most one of"),
             (["--run", folder], [:], "is not a training run folder: it has no readable config.json"),
             ([], [:], "give a source"),

@@ -96,7 +96,7 @@ final class ConfigOverridesTests: XCTestCase {
             ("f.yaml", "task: cartpole-balance\nmethod: ours\nsteps: 5000\nseed: 3\nfeedback: {classes: 3, maxReturn: 40}"),
             ("flags", #"{"method": "rbrl", "feedback": {"classes": 5}, "workers": 1}"#),
         ])
-        XCTAssertEqual(config.method, "rbrl")
+        XCTAssertEqual(config.method, .ratings(.rbrl))
         XCTAssertEqual(config.feedback?.rewardModel.objective.loss, .rbrl, "the loss follows the method")
         XCTAssertEqual(config.feedback?.classes, 5)
         XCTAssertEqual(config.feedback?.maxReturn, 40)
@@ -130,7 +130,7 @@ final class ConfigOverridesTests: XCTestCase {
         feedback.ratingEdges = [0.5, 2, 7.5, 30]
         var ppo = PPOConfig.paper
         ppo.learningRate = 1.7e-5
-        let original = TrainingConfig(task: "finger-spin", method: "ours-cls", totalSteps: 12_345, seed: 99,
+        let original = TrainingConfig(task: "finger-spin", method: .ratings(.oursCls), totalSteps: 12_345, seed: 99,
                                       preset: "paper", ppo: ppo, evaluationInterval: 777, evaluationEpisodes: 3,
                                       checkpointInterval: 555, workers: 1, feedback: feedback)
         let text = String(decoding: try ConfigValue(encoding: original).prettyJSON(), as: UTF8.self)

@@ -43,16 +43,16 @@ final class LearningCurveRegressionTests: XCTestCase {
     }
 
     static func config(method: String, seed: UInt64) -> TrainingConfig {
-        var config = TrainingConfig(task: "cartpole-balance", method: method, totalSteps: totalSteps, seed: seed,
+        var config = TrainingConfig(task: "cartpole-balance", method: TrainingMethod(rawValue: method)!, totalSteps: totalSteps, seed: seed,
                                     preset: "quick", ppo: .quick, evaluationInterval: evaluationInterval,
                                     evaluationEpisodes: evaluationEpisodes, workers: 2)
-        if method != "ppo" {
+        if let loss = config.method.loss {
             // The first round waits for complete episodes (8192 steps with the
             // quick preset's 8 environments); a small reward model and few
             // epochs keep a run to seconds. Ours barely improves on the random
             // policy this early: its curves guard the rating pipeline's
             // determinism (exactly) and its level (by the band), not learning.
-            var feedback = FeedbackConfig(task: "cartpole-balance", loss: RewardLoss(rawValue: method)!, classes: 3)
+            var feedback = FeedbackConfig(task: "cartpole-balance", loss: loss, classes: 3)
             feedback.rewardModel.hiddenSizes = [64, 64]
             feedback.schedule = FeedbackSchedule(total: 300, perRound: 50, interval: 4096, firstRound: 2048)
             feedback.training.epochs = 10

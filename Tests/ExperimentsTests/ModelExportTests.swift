@@ -23,7 +23,7 @@ final class ModelExportTests: XCTestCase {
         ppo.stepsPerRollout = 64
         ppo.epochs = 2
         ppo.hiddenSizes = [32, 32]
-        ppo.activation = "relu"
+        ppo.activation = .relu
         ppo.gsde = true
         return TrainingConfig(task: "walker-walk", totalSteps: 2048, seed: 2, preset: "quick", ppo: ppo,
                               evaluationEpisodes: 1, workers: 2)

@@ -15,8 +15,8 @@ final class ResultsTableTests: XCTestCase {
     /// A configuration as `ratingrl train` resolves it.
     func config(task: String = "cartpole-balance", method: String, steps: Int, classes: Int = 4, seed: UInt64,
                 workers: Int = 2) -> TrainingConfig {
-        let feedback = method == "ppo" ? nil
-            : FeedbackConfig(task: task, loss: RewardLoss(rawValue: method)!, classes: classes)
+        let method = TrainingMethod(rawValue: method)!
+        let feedback = method.loss.map { FeedbackConfig(task: task, loss: $0, classes: classes) }
         return TrainingConfig(task: task, method: method, totalSteps: steps, seed: seed, preset: "quick",
                               ppo: PPOConfig.preset("quick", task: task)!, workers: workers, feedback: feedback)
     }

@@ -29,7 +29,7 @@ final class ResumeTests: XCTestCase {
         feedback.training.stopAccuracy = 1
         feedback.unsupervisedSteps = 1536
         feedback.heldOutPerRound = 20
-        return TrainingConfig(task: "cartpole-balance", method: "ours", totalSteps: 24 * 256, seed: seed, preset: "quick",
+        return TrainingConfig(task: "cartpole-balance", method: .ratings(.ours), totalSteps: 24 * 256, seed: seed, preset: "quick",
                               ppo: ppo, evaluationInterval: 1024, evaluationEpisodes: 2, checkpointInterval: 2048,
                               workers: 2, feedback: feedback)
     }
@@ -103,7 +103,7 @@ final class ResumeTests: XCTestCase {
     func testPPOOnAContactTaskResumesToIdenticalFiles() throws {
         var config = Self.ratingConfig()
         config.task = "quadruped-walk"
-        config.method = "ppo"
+        config.method = .ppo
         config.feedback = nil
         config.totalSteps = 8 * 256
         config.evaluationInterval = 512
@@ -124,7 +124,7 @@ final class ResumeTests: XCTestCase {
     /// names every kernel it was trained with, in order.
     func testResumingUnderAnotherKernelIsReportedAndRecorded() throws {
         var config = Self.ratingConfig()
-        config.method = "ppo"
+        config.method = .ppo
         config.feedback = nil
         config.totalSteps = 8 * 256
         let folder = temporaryFolder()
@@ -211,7 +211,7 @@ final class ResumeTests: XCTestCase {
         let folder = temporaryFolder()
         _ = try TrainingRun.run(Self.ratingConfig(), models: models(), directory: RunDirectory(path: folder, overwrite: false))
         var ppo = Self.ratingConfig()
-        ppo.method = "ppo"
+        ppo.method = .ppo
         ppo.feedback = nil
         ppo.totalSteps = 512
         try "notes".write(toFile: folder + "/my-notes.txt", atomically: true, encoding: .utf8)

@@ -31,7 +31,7 @@ extension RatingRunTests {
         XCTAssertEqual(test, [4, 9, 14, 19, 24, 29, 34, 39].map { Array(rounds.joined())[$0].segment })
 
         var ppoConfig = config
-        ppoConfig.method = "ppo"
+        ppoConfig.method = .ppo
         ppoConfig.feedback = nil
         let ppo = temporaryFolder()
         _ = try TrainingRun.run(ppoConfig, models: models(), directory: RunDirectory(path: ppo, overwrite: false))

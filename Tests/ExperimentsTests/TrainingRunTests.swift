@@ -130,10 +130,10 @@ final class TrainingRunTests: XCTestCase {
     func testInvalidConfigurationIsRejectedBeforeTraining() throws {
         var config = tinyConfig(seed: 0)
         config.ppo.minibatchSize = 10_000
-        config.method = "magic"
+        config.method = .ratings(.ours)  // without a feedback configuration
         XCTAssertThrowsError(try TrainingRun.run(config, models: models(), directory: RunDirectory(path: temporaryFolder(), overwrite: false))) { error in
             let text = "\(error)"
-            XCTAssert(text.contains("minibatch") && text.contains("magic"), text)
+            XCTAssert(text.contains("minibatch") && text.contains("method ours learns from ratings and needs a feedback configuration"), text)
         }
     }
 
@@ -170,7 +170,7 @@ final class RatingRunTests: XCTestCase {
         var feedback = FeedbackConfig(task: "cartpole-balance", loss: method, classes: 4)
         feedback.rewardModel.hiddenSizes = [64, 64]
         feedback.schedule = FeedbackSchedule(total: 1000, perRound: 100, interval: 16_384, firstRound: 16_384)
-        return TrainingConfig(task: "cartpole-balance", method: method.rawValue, totalSteps: steps, seed: seed,
+        return TrainingConfig(task: "cartpole-balance", method: .ratings(method), totalSteps: steps, seed: seed,
                               preset: "quick", ppo: ppo, evaluationInterval: 0, evaluationEpisodes: 10, workers: 2,
                               feedback: feedback)
     }

@@ -264,3 +264,24 @@ final class PPOLossTests: XCTestCase {
         XCTAssertThrowsError(try config.set("annealLearningRate", to: "yes"))
     }
 }
+
+final class HiddenActivationTests: XCTestCase {
+    /// config.json's `ppo.activation` and `--set activation=` name the activation.
+    func testNamesRoundTripAndAnUnknownOneIsRefused() throws {
+        XCTAssertEqual(HiddenActivation.allCases.map(\.rawValue), ["tanh", "relu"])
+        XCTAssertEqual(HiddenActivation.tanh.function, .tanh)
+        XCTAssertEqual(HiddenActivation.relu.function, .relu)
+        for activation in HiddenActivation.allCases {
+            var config = PPOConfig.quick
+            try config.set("activation", to: activation.rawValue)
+            XCTAssertEqual(config.activation, activation)
+            let json = try JSONEncoder().encode(config)
+            XCTAssert(String(decoding: json, as: UTF8.self).contains(#""activation":"\#(activation.rawValue)""#))
+            XCTAssertEqual(try JSONDecoder().decode(PPOConfig.self, from: json), config)
+        }
+        var config = PPOConfig.quick
+        XCTAssertThrowsError(try config.set("activation", to: "sigmoid")) { error in
+            XCTAssertEqual("\(error)", "activation takes tanh or relu, got 'sigmoid'")
+        }
+    }
+}

@@ -46,3 +46,14 @@ final class QuerySelectionTests: XCTestCase {
         XCTAssertThrowsError(try QuerySelection.disagreement(candidateFactor: 0).validate())
     }
 }
+
+final class QuerySelectionKindTests: XCTestCase {
+    /// The names config files and `--query` give, and the selections they stand for.
+    func testNamesRoundTripToTheirSelections() {
+        XCTAssertEqual(QuerySelection.Kind.allCases.map(\.rawValue), ["uniform", "disagreement"])
+        for kind in QuerySelection.Kind.allCases { XCTAssertEqual(QuerySelection.Kind(rawValue: kind.rawValue), kind) }
+        XCTAssertEqual(QuerySelection.Kind.uniform.selection, .uniform)
+        XCTAssertEqual(QuerySelection.Kind.disagreement.selection, .disagreement(candidateFactor: 10))
+        XCTAssertNil(QuerySelection.Kind(rawValue: "random"))
+    }
+}

@@ -45,7 +45,7 @@ func makeRun(task: String, ratings: [(rating: Int, trueReturn: Double)], length:
     let run = folder + "/run"
     try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: false)
     let ppo = PPOConfig.preset("quick", task: task)!
-    let config = TrainingConfig(task: task, method: "ours", totalSteps: 1000, seed: 0, preset: "quick", ppo: ppo)
+    let config = TrainingConfig(task: task, method: .ratings(.ours), totalSteps: 1000, seed: 0, preset: "quick", ppo: ppo)
     try JSONEncoder().encode(config).write(to: URL(fileURLWithPath: run + "/config.json"))
     let environment = try Suite.make(task, models: try testModels(), seed: 3)
     var random = SeededRandom(seed: 5)

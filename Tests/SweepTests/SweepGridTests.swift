@@ -30,7 +30,7 @@ final class SweepGridTests: XCTestCase {
         XCTAssertEqual(Set(runs.map(\.folder)).count, runs.count)
         XCTAssertEqual(runs.first?.folder, "cartpole-balance/ppo/seed1")
         XCTAssert(runs.contains { $0.folder == "walker-walk/ours/n2/seed3" })
-        XCTAssertEqual(runs.filter { $0.config.method == "ppo" }.map(\.folder).sorted(), [
+        XCTAssertEqual(runs.filter { $0.config.method == .ppo }.map(\.folder).sorted(), [
             "cartpole-balance/ppo/seed1", "cartpole-balance/ppo/seed2", "cartpole-balance/ppo/seed3",
             "walker-walk/ppo/seed1", "walker-walk/ppo/seed2", "walker-walk/ppo/seed3",
         ])
@@ -39,7 +39,7 @@ final class SweepGridTests: XCTestCase {
         XCTAssertEqual(run.config.seed, 2)
         XCTAssertEqual(run.config.totalSteps, 10000)
         XCTAssertEqual(run.config.workers, 1, "sweep runs are single-threaded")
-        XCTAssertNil(runs.first { $0.config.method == "ppo" }?.request.value(at: ["feedback"]))
+        XCTAssertNil(runs.first { $0.config.method == .ppo }?.request.value(at: ["feedback"]))
     }
 
     func testOtherAxesNameAFolderLevelAndSingleValuesDoNot() throws {
@@ -97,13 +97,13 @@ final class SweepGridTests: XCTestCase {
     func testBuiltInGrids() throws {
         let paper = try grid(BuiltInGrids.paper).runs()
         XCTAssertEqual(paper.count, 6 * 10 * (1 + 5 * 5), "ppo once per task and seed")
-        XCTAssertEqual(paper.filter { $0.config.method == "ppo" }.count, 60)
+        XCTAssertEqual(paper.filter { $0.config.method == .ppo }.count, 60)
         XCTAssert(paper.allSatisfy { $0.config.totalSteps == 4_000_000 && $0.config.preset == "paper" })
         XCTAssertEqual(paper.first { $0.config.task == "quadruped-walk" }?.config.ppo.environments, 16)
         XCTAssert(paper.contains { $0.folder == "quadruped-walk/ours-reg/n6/seed6789" })
         let smoke = try grid(BuiltInGrids.smoke).runs()
         XCTAssertEqual(smoke.count, 8)
-        let ours = try XCTUnwrap(smoke.first { $0.config.method == "ours" })
+        let ours = try XCTUnwrap(smoke.first { $0.config.method == .ratings(.ours) })
         XCTAssert(RunPlanNotes(ours.config).warnings.isEmpty, "the smoke runs get ratings: \(RunPlanNotes(ours.config))")
     }
 
@@ -125,33 +125,33 @@ final class SweepGridTests: XCTestCase {
         XCTAssert(pretraining.allSatisfy { $0.config.feedback?.unsupervisedSteps == 32_000 })
         let walker = try XCTUnwrap(runs["walker-paper.yaml"])
         XCTAssertEqual(walker.count, 9)
-        let rbrl = try XCTUnwrap(walker.first { $0.config.method == "rbrl" }?.config.feedback)
+        let rbrl = try XCTUnwrap(walker.first { $0.config.method == .ratings(.rbrl) }?.config.feedback)
         XCTAssertEqual(rbrl.preset, "rbrl-walker")
         XCTAssertEqual(rbrl.schedule.total, 1000)
-        XCTAssertEqual(walker.first { $0.config.method == "ppo" }?.config.ppo.environments, 32, "the paper preset")
+        XCTAssertEqual(walker.first { $0.config.method == .ppo }?.config.ppo.environments, 32, "the paper preset")
         XCTAssert(walker.allSatisfy { !$0.config.ppo.gsde }, "part 3's main runs were made without gSDE")
         XCTAssertEqual(rbrl.training.stopRule, .accuracy, "rbrl's own default")
         let rbrlBalanced = try XCTUnwrap(runs["walker-paper-rbrl-balanced.yaml"])
-        XCTAssertEqual(rbrlBalanced.map(\.config.method), ["rbrl", "rbrl", "rbrl"])
-        XCTAssertEqual(rbrlBalanced.map(\.folder), walker.filter { $0.config.method == "rbrl" }.map(\.folder),
+        XCTAssertEqual(rbrlBalanced.map(\.config.method.rawValue), ["rbrl", "rbrl", "rbrl"])
+        XCTAssertEqual(rbrlBalanced.map(\.folder), walker.filter { $0.config.method == .ratings(.rbrl) }.map(\.folder),
                        "the same folders, so it needs its own root")
         XCTAssertEqual(rbrlBalanced.first?.config.feedback?.training.stopRule, .balancedAccuracy)
         XCTAssertEqual(rbrlBalanced.first?.config.feedback?.preset, "rbrl-walker")
         XCTAssertFalse(rbrlBalanced.contains { $0.config.ppo.gsde }, "beside part 3's main runs")
-        XCTAssertEqual(walker.first { $0.config.method == "ours" }?.config.feedback?.training.stopRule, .balancedAccuracy)
+        XCTAssertEqual(walker.first { $0.config.method == .ratings(.ours) }?.config.feedback?.training.stopRule, .balancedAccuracy)
         let gsde = try XCTUnwrap(runs["walker-paper-gsde.yaml"])
         XCTAssertEqual(Set(gsde.map(\.folder)), Set(walker.map(\.folder)), "part 3's runs, with gSDE")
         XCTAssert(gsde.allSatisfy { $0.config.ppo.gsde && $0.config.ppo.environments == 32 })
-        XCTAssertEqual(gsde.first { $0.config.method == "ours" }?.config.feedback?.preset, "rbrl-walker")
+        XCTAssertEqual(gsde.first { $0.config.method == .ratings(.ours) }?.config.feedback?.preset, "rbrl-walker")
         let oursAccuracy = try XCTUnwrap(runs["walker-paper-ours-accuracy.yaml"])
-        XCTAssertEqual(oursAccuracy.map(\.folder), walker.filter { $0.config.method == "ours" }.map(\.folder))
+        XCTAssertEqual(oursAccuracy.map(\.folder), walker.filter { $0.config.method == .ratings(.ours) }.map(\.folder))
         XCTAssertEqual(oursAccuracy.map { $0.config.feedback?.training.stopRule }, [.accuracy, .accuracy, .accuracy])
         XCTAssertEqual(oursAccuracy.first?.config.feedback?.preset, "rbrl-walker")
         XCTAssertFalse(oursAccuracy.contains { $0.config.ppo.gsde }, "beside part 3's main runs")
         let classes = try XCTUnwrap(runs["classes-ball_in_cup.yaml"])
         XCTAssertEqual(classes.count, 2 * 5 * 3)
         let sharedWithPart2 = try XCTUnwrap(runs["six-tasks-n4.yaml"]).filter {
-            $0.config.task == "ball_in_cup-catch" && $0.config.method != "ppo"
+            $0.config.task == "ball_in_cup-catch" && $0.config.method != .ppo
         }
         XCTAssertEqual(classes.filter { $0.config.feedback?.classes == 4 }.map(\.config), sharedWithPart2.map(\.config),
                        "part 4 takes its n = 4 runs from part 2")

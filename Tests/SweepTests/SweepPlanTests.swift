@@ -92,7 +92,7 @@ final class SweepPlanTests: XCTestCase {
         for run in runs {
             let estimate = RunTimeEstimate(run.config)
             XCTAssert(estimate.ppoSeconds > 0 && estimate.ppoSeconds.isFinite, "\(run.folder)")
-            XCTAssertEqual(estimate.rewardSeconds > 0, run.config.method == "ours", "\(run.folder)")
+            XCTAssertEqual(estimate.rewardSeconds > 0, run.config.method == .ratings(.ours), "\(run.folder)")
         }
         let quick = runs.first { $0.folder == "walker-walk/ppo/presetquick/seed0" }!
         let paper = runs.first { $0.folder == "walker-walk/ppo/presetpaper/seed0" }!
