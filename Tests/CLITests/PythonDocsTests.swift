@@ -65,6 +65,8 @@ final class PythonDocsTests: XCTestCase {
 
         let readme = try String(contentsOf: CommandLineTests.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
         XCTAssert(readme.contains("```python\n" + blocks[2].code + "\n```"), "the README shows the page's loading lines")
+        let commands = blocks.filter { $0.language == "sh" }.map(\.code).joined(separator: "\n")
+        XCTAssert(readme.contains("```sh\n" + commands + "\n```"), "the README shows the page's commands, which this test ran")
     }
 
     /// Runs the page's `make tensorboard` line on `runs` (on a free port) and
