@@ -9,9 +9,17 @@ APT_PACKAGES := libmujoco-dev libopenblas-dev libxml2 python3 python3-pip ca-cer
 	libegl-dev libegl-mesa0 libgl1-mesa-dri libosmesa6-dev zlib1g-dev ffmpeg libglfw3-dev xvfb xauth xdotool libsqlite3-dev
 MODELS_STAMP := models/quadruped.xml
 RELEASE_BIN := .build/release/ratingrl
-# Tests run optimised (learning tests take minutes unoptimised); -enable-testing
-# lets the same release build serve the tests and the CLI.
+# One build for every target: tests run optimised (learning tests take
+# minutes unoptimised), -enable-testing lets that release build serve the
+# tests and the CLI, and `make release` builds the tests too. Two different
+# commands (`swift build` for the CLI, `swift test` or `--build-tests` for the
+# tests) made each target recompile what the other had built: `swift test`
+# adds its own -enable-testing to every module, and SwiftPM rebuilds some
+# dependencies when tests join or leave the build. So every target runs this
+# one command and tests run with --skip-build; check-no-rebuild.sh holds it.
 RELEASE_FLAGS := -c release -Xswiftc -enable-testing
+RELEASE_BUILD := $(SWIFT) build $(RELEASE_FLAGS) --build-tests
+RUN_TESTS := $(SWIFT) test $(RELEASE_FLAGS) --skip-build --disable-swift-testing
 # One BLAS thread per process: runs must be deterministic.
 export OPENBLAS_NUM_THREADS := 1
 # OpenBLAS 0.3.21 falls back to its slowest kernel ("Prescott", ~4x slower
@@ -59,11 +67,10 @@ models: $(MODELS_STAMP)
 $(MODELS_STAMP): scripts/fetch-models.sh | deps
 	./scripts/fetch-models.sh models
 
-build: deps
-	$(SWIFT) build
+build: release
 
 release: deps
-	$(SWIFT) build $(RELEASE_FLAGS)
+	$(RELEASE_BUILD)
 
 run: release models
 	$(RUN_ENV) $(RELEASE_BIN) train --task cartpole-balance --method ours --classes 4 --preset quick --steps 500000 --seed 0 --out runs/make-run --overwrite
@@ -74,9 +81,10 @@ TEST_APT_PACKAGES := chromium
 test-deps: deps
 	$(call apt_install,$(TEST_APT_PACKAGES),test)
 
-test: deps test-deps models plot-deps
-	$(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing
+test: release test-deps models plot-deps
+	$(RUN_TESTS)
 	./scripts/check-target-imports.py
+	./scripts/check-no-rebuild.sh $(RELEASE_BUILD)
 	./scripts/test-slurm.sh
 
 # `ratingrl sweep --backend slurm` against a real one-machine Slurm (installs
@@ -88,7 +96,8 @@ test-slurm: release models
 # this machine's curves and fingerprint (about a minute). Like the tests, it
 # runs without OPENBLAS_CORETYPE so the fingerprint matches `make test`'s.
 golden: deps models
-	env -u OPENBLAS_CORETYPE RATINGRL_WRITE_GOLDENS=1 $(SWIFT) test $(RELEASE_FLAGS) --disable-swift-testing --filter LearningCurveRegressionTests
+	$(RELEASE_BUILD)
+	env -u OPENBLAS_CORETYPE RATINGRL_WRITE_GOLDENS=1 $(RUN_TESTS) --filter LearningCurveRegressionTests
 	@git diff --stat -- Tests/Goldens 2>/dev/null || true
 
 bench: release models test-deps
