@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TensorBoardEvents", "PPO", "Randomness", "Control", "RewardLearning", "NeuralNet", "Ratings",
-                                                         "ModelExport", "PythonCheck"]),
+                                                         "ModelExport", "PythonCheck", "BuildInfo"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Experiments"]),
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),
