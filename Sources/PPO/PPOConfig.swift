@@ -100,10 +100,15 @@ public struct PPOConfig: Codable, Sendable, Equatable {
         return config
     }()
 
-    /// A smaller, faster setting that still learns cartpole-balance.
+    /// A smaller, faster setting: SB3's PPO defaults with 8 environments and a 64-64 network,
+    /// with the clip range and the learning rate annealed linearly to 0 over the run. Without the
+    /// annealing its policies collapsed late (cartpole-balance ended at 305-469 in 2 of 5 held-out
+    /// seeds); with it, PPO on the true reward ends within 10 % of its best evaluation in at least
+    /// 4 of 5 held-out seeds on every task and cartpole-balance at 984 or more in 5 of 5
+    /// (docs/results.md, "The study's protocol").
     public static let quick = PPOConfig(
         environments: 8, stepsPerRollout: 256, minibatchSize: 64, epochs: 10, learningRate: 3e-4,
-        clipRange: 0.2, annealClipRange: false, gamma: 0.99, gaeLambda: 0.95, entropyCoefficient: 0,
+        annealLearningRate: true, clipRange: 0.2, annealClipRange: true, gamma: 0.99, gaeLambda: 0.95, entropyCoefficient: 0,
         valueCoefficient: 0.5, maxGradientNorm: 0.5, adamEpsilon: 1e-5, hiddenSizes: [64, 64],
         activation: .tanh, logStdInit: 0, gsde: false, gsdeResampleEvery: 4, observationClip: 10)
 

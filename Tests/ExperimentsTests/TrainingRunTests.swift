@@ -195,12 +195,21 @@ final class RatingRunTests: XCTestCase {
     /// The whole loop (episodes → segments → synthetic ratings → reward model →
     /// PPO on the learned reward) learns cartpole-balance without its reward,
     /// and the learned segment returns rank held-out segments like the true ones.
+    ///
+    /// PPO here is the quick preset without its annealing: the loop is under
+    /// test, not the preset, and in a 300k-step run whose ratings arrive until
+    /// 164k the annealed learning rate is half gone before the reward model has
+    /// settled (this run ended at 489 with it). Longer rating runs with the
+    /// annealed preset are measured in docs/results.md and by `make run`.
     func testLearningFromRatingsBalancesTheCartpole() throws {
         #if DEBUG
         throw XCTSkip("learning takes minutes unoptimised; `make test` runs the suite in release mode")
         #else
         let folder = temporaryFolder()
-        let summary = try TrainingRun.run(ratingConfig(method: .ours, steps: 300_000, seed: 0), models: models(),
+        var ppo = PPOConfig.quick
+        ppo.annealLearningRate = false
+        ppo.annealClipRange = false
+        let summary = try TrainingRun.run(ratingConfig(method: .ours, steps: 300_000, seed: 0, ppo: ppo), models: models(),
                                           directory: RunDirectory(path: folder, overwrite: false))
         XCTAssertGreaterThanOrEqual(summary.finalEvalReturn, 800)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(summary.finalSpearman), 0.8)

@@ -250,15 +250,24 @@ final class PPOLossTests: XCTestCase {
         }
     }
 
-    /// Runs written before learning-rate annealing existed read as "not annealed";
-    /// the field is set like any other.
-    func testLearningRateAnnealingIsOffUnlessAskedFor() throws {
-        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(PPOConfig.quick)) as! [String: Any]
+    /// Runs written before learning-rate annealing existed read as "not annealed"
+    /// (they trained without it, whatever the preset says now); the field is set
+    /// like any other. The quick preset anneals it, the paper preset does not.
+    func testLearningRateAnnealingReadsAsOffInOlderRunsAndIsSetLikeAnyField() throws {
+        XCTAssertTrue(PPOConfig.quick.annealLearningRate)
+        XCTAssertFalse(PPOConfig.paper.annealLearningRate)
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(PPOConfig.paper)) as! [String: Any]
         XCTAssertEqual(json["annealLearningRate"] as? Bool, false)
         json["annealLearningRate"] = nil
         let old = try JSONDecoder().decode(PPOConfig.self, from: JSONSerialization.data(withJSONObject: json))
-        XCTAssertEqual(old, PPOConfig.quick)
+        XCTAssertEqual(old, PPOConfig.paper)
+        var quickJSON = try JSONSerialization.jsonObject(with: JSONEncoder().encode(PPOConfig.quick)) as! [String: Any]
+        quickJSON["annealLearningRate"] = nil
+        let olderQuick = try JSONDecoder().decode(PPOConfig.self, from: JSONSerialization.data(withJSONObject: quickJSON))
+        XCTAssertFalse(olderQuick.annealLearningRate)
         var config = PPOConfig.quick
+        try config.set("annealLearningRate", to: "false")
+        XCTAssertFalse(config.annealLearningRate)
         try config.set("annealLearningRate", to: "true")
         XCTAssertTrue(config.annealLearningRate)
         XCTAssertThrowsError(try config.set("annealLearningRate", to: "yes"))
