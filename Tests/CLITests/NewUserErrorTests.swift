@@ -124,7 +124,7 @@ final class NewUserErrorTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "notes")
         // Inside the stated limit the render used to die in MuJoCo; now the limit is what renders.
         try assertRejected(["render", "--task", "cartpole-balance", "--width", "16384", "--height", "16384", "--filmstrip", folder + "/big.png"],
-                           "image size 16384x16384 is not renderable: width and height must be between 1 and 8192")
+                           "--width and --height must be between 1 and 8192 pixels, got 16384x16384")
         // A video, like a frame folder, is not replaced without --overwrite.
         let video = folder + "/clip.mp4"
         try "someone's video".write(toFile: video, atomically: true, encoding: .utf8)
