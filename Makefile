@@ -101,11 +101,11 @@ golden: deps models
 	@git diff --stat -- Tests/Goldens 2>/dev/null || true
 
 bench: release models test-deps
-	$(RUN_ENV) $(RELEASE_BIN) bench-env --task all
-	$(RUN_ENV) .build/release/nnbench
-	$(RUN_ENV) .build/release/rewardbench --segments 500,1000,2000 --epochs 3
-	$(RUN_ENV) $(RELEASE_BIN) bench-render --task all
-	$(RUN_ENV) ./scripts/bench-rate.sh
+	$(RUN_ENV) $(RELEASE_BIN) bench env --task all
+	$(RUN_ENV) $(RELEASE_BIN) bench nn
+	$(RUN_ENV) $(RELEASE_BIN) bench reward --segments 500,1000,2000 --epochs 3
+	$(RUN_ENV) $(RELEASE_BIN) bench render --task all
+	$(RUN_ENV) $(RELEASE_BIN) bench rate
 
 # Our PPO next to Stable-Baselines3 PPO (a Python 3.10 venv, ~6 GB, is set up
 # on first use), same hyperparameters, same run; then the paper preset's cost.

@@ -41,8 +41,6 @@ let package = Package(
         .target(name: "ModelExport", dependencies: ["Control", "Experiments", "NeuralNet", "PPO", "RewardLearning", "TensorFiles"]),
         // Sweeps: grids of runs, each a child `ratingrl train` process.
         .target(name: "Sweep", dependencies: ["Experiments"]),
-        .executableTarget(name: "rewardbench", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness"]),
-        .executableTarget(name: "nnbench", dependencies: ["NeuralNet", "COpenBLAS", "Randomness"]),
         .target(name: "Control", dependencies: ["MuJoCo", "Randomness"]),
         // Debian's libegl-dev (glvnd); Mesa's libegl-mesa0 and libgl1-mesa-dri at run time.
         // Opened at run time (dlopen), not linked: see Sources/CEGL/shim.h.

@@ -15,10 +15,10 @@ export OPENBLAS_NUM_THREADS=1
 same="environments=1,stepsPerRollout=2048,minibatchSize=64,epochs=10,learningRate=3e-4,clipRange=0.2"
 same+=",annealClipRange=false,gaeLambda=0.95,hiddenSizes=256x256x256,activation=tanh"
 for task in cartpole-balance cheetah-run; do
-    "$bin" bench-ppo --task "$task" --set "$same" --updates 10 --json "$out/ours-$task.json"
+    "$bin" bench ppo --task "$task" --set "$same" --updates 10 --json "$out/ours-$task.json"
     scripts/peers/sb3_ppo_bench.sh --task "$task" --preset quick --total-steps 20480 --json "$out/sb3-$task.json" >/dev/null
 done
-"$bin" bench-ppo --task walker-walk --preset paper --updates 2 --json "$out/ours-paper-walker-walk.json"
+"$bin" bench ppo --task walker-walk --preset paper --updates 2 --json "$out/ours-paper-walker-walk.json"
 if [[ "${BENCH_SB3_PAPER:-0}" == 1 ]]; then
     scripts/peers/sb3_ppo_bench.sh --task walker-walk --preset paper --total-steps 32000 --json "$out/sb3-paper-walker-walk.json" >/dev/null
 fi

@@ -1,5 +1,6 @@
 #!/bin/bash
-# make bench: the rating server's speed. Ratings committed per second (POSTs
+# `ratingrl bench rate` (part of make bench) runs this with RATINGRL set to
+# itself: the rating server's speed. Ratings committed per second (POSTs
 # from 4 keep-alive clients on loopback, each answered 201 after its commit)
 # and the time from a key press in the page (headless Chromium) to the next
 # clip playing.

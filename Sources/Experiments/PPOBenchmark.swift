@@ -46,11 +46,11 @@ public struct PPOBenchmark: Codable, Sendable {
                                   updateGFLOP: 0, sgemmPeakGFLOPS: 0, openBLASCore: openBLASCoreName())
         let flopsPerSample = 3 * (agent.policy.mean.forwardFLOPs(rows: 1) + agent.value.forwardFLOPs(rows: 1))
         for _ in 0..<updates {
-            let (w0, c0) = (wallSeconds(), cpuSeconds())
+            let (w0, c0) = (wallSeconds(), BenchmarkClock.processorSeconds())
             let steps = try session.collect()
-            let (w1, c1) = (wallSeconds(), cpuSeconds())
+            let (w1, c1) = (wallSeconds(), BenchmarkClock.processorSeconds())
             _ = session.update(clipRange: config.clipRange, learningRate: config.learningRate)
-            let (w2, c2) = (wallSeconds(), cpuSeconds())
+            let (w2, c2) = (wallSeconds(), BenchmarkClock.processorSeconds())
             result.rolloutWallSeconds += w1 - w0
             result.updateWallSeconds += w2 - w1
             result.rolloutCPUSeconds += c1 - c0
@@ -64,11 +64,4 @@ public struct PPOBenchmark: Codable, Sendable {
     }
 
     static func wallSeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    }
 }

@@ -1,8 +1,5 @@
 import COpenBLAS
 import Randomness
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Single-thread `cblas_sgemm` throughput on a PPO-sized product, the
 /// reference against which training-phase GFLOP/s are reported.
@@ -17,23 +14,17 @@ public enum SgemmBenchmark {
         var c = [Float](repeating: 0, count: m * n)
         var best = 0.0
         for _ in 0..<rounds {
-            let start = monotonicSeconds()
+            let start = BenchmarkClock.monotonicSeconds()
             c.withUnsafeMutableBufferPointer { cb in
                 for _ in 0..<callsPerRound {
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
                                 1, a, Int32(k), b, Int32(n), 0, cb.baseAddress, Int32(n))
                 }
             }
-            let elapsed = monotonicSeconds() - start
+            let elapsed = BenchmarkClock.monotonicSeconds() - start
             best = max(best, 2 * Double(m * n * k) * Double(callsPerRound) / elapsed / 1e9)
         }
         return best
-    }
-
-    static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
     }
 }
 

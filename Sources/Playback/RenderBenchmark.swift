@@ -12,14 +12,16 @@ public struct RenderBenchmark: Sendable, Codable {
     public let fastSmallFramesPerSecond: Double
     /// Frames/s at 640×480, quality mode.
     public let qualityLargeFramesPerSecond: Double
-    /// Seconds to replay a 50-step segment and encode it to an MP4 at 320×240 (quality), ffmpeg included.
+    /// Seconds to replay a 50-step segment and encode it to an MP4 (by default at 320×240, quality), ffmpeg included.
     public let segmentVideoSeconds: Double?
 
     /// Measures `task`, rendering `frames` frames per mode along a rollout of zero actions.
-    /// With `videoFolder`, also times a segment rendered to a video there (the file is removed).
-    public static func measure(task: String, models: ModelDirectory, frames: Int, videoFolder: String?) throws -> RenderBenchmark {
+    /// With `videoFolder`, also times a segment rendered to a video there (the file is removed)
+    /// with `settings`; their camera (nil: the task's) frames every measurement.
+    public static func measure(task: String, models: ModelDirectory, frames: Int, settings: RenderSettings = RenderSettings(),
+                               videoFolder: String?) throws -> RenderBenchmark {
         let environment = try Suite.make(task, models: models)
-        let camera = TaskView.defaultCamera(forTask: task)
+        let camera = settings.camera ?? TaskView.defaultCamera(forTask: task)
         let setupStart = DispatchTime.now().uptimeNanoseconds
         let context = try HeadlessGLContext()
         let small = try SceneRenderer(model: environment.physics.model, width: 84, height: 84, camera: camera,
@@ -37,7 +39,7 @@ public struct RenderBenchmark: Sendable, Codable {
             defer { unlink(path) }
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try RenderJob.run(.replay(ReplayRequest(task: task, state: state, actions: actions)),
-                                  settings: RenderSettings(width: 320, height: 240, quality: .quality),
+                                  settings: settings,
                                   outputs: .init(video: path), models: models)
             videoSeconds = seconds(since: start)
         }

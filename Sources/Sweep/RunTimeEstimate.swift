@@ -19,11 +19,11 @@ public struct RunTimeEstimate: Sendable {
     /// Speed assumed for a task or preset not in the table (the slowest measured).
     static let fallbackStepsPerSecond = 1010.0
     /// Seconds of one core to train the default 3-member 3×256 reward ensemble
-    /// for one epoch, per rated step (segments × segment length); rewardbench,
+    /// for one epoch, per rated step (segments × segment length); `ratingrl bench reward`,
     /// 500 segments: 1.06 CPU seconds per epoch.
     public static let rewardSecondsPerStepEpoch = 4.3e-5
     /// Seconds of one core per collected step to compute the learned reward
-    /// (rewardbench: about 0.9 ms per 32 rows).
+    /// (`ratingrl bench reward`: about 0.9 ms per 32 rows).
     public static let rewardSecondsPerStep = 2.8e-5
 
     /// Seconds to start a run (process, models, networks), measured on small runs.

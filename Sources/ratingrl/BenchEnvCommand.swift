@@ -4,8 +4,8 @@ import Foundation
 
 struct BenchEnvCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-env",
-        abstract: "Compare environment steps/s with raw mj_step throughput, per task, in one run.",
+        commandName: "env",
+        abstract: "Environment steps/s next to raw mj_step throughput, per task, in one run.",
         discussion: "ratio = env steps/s ÷ (raw mj_step/s ÷ substeps); 1.0 means observation and reward cost nothing. Build with -c release for meaningful numbers.")
 
     @Option(help: "A task, a comma-separated list, or 'all' for the six benchmark tasks.")

@@ -5,8 +5,8 @@ import PPO
 
 struct BenchPPOCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-ppo",
-        abstract: "Time PPO's rollout and update phases on a task, next to the sgemm peak of this machine.",
+        commandName: "ppo",
+        abstract: "PPO's rollout and update time on a task, next to this machine's sgemm peak, and the core-minutes of a run.",
         discussion: "Prints env steps/s, the update's GFLOP/s as a share of single-thread sgemm peak, and the core-minutes a run of --estimate-steps would take. Build with -c release.")
 
     @Option(help: "Task to train on.")

@@ -5,9 +5,11 @@ import Playback
 
 struct BenchRenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-render",
+        commandName: "render",
         abstract: "Headless rendering speed per task: 84x84 fast and 640x480 quality frames/s, and a 50-step segment to MP4.",
-        discussion: "Frames/s time rendering and read-back only (physics steps between frames are not timed). Build with -c release.")
+        discussion: """
+        Frames/s time rendering and read-back only (physics steps between frames are not timed). The MP4 is a whole `render --replay` of 50 steps with --width, --height and --quality (default 320x240, quality), GL set-up and ffmpeg included; --camera frames every measurement. Build with -c release.
+        """)
 
     @Option(help: "A task, a comma-separated list, or 'all' for the six benchmark tasks.")
     var task = "all"
@@ -17,6 +19,8 @@ struct BenchRenderCommand: ParsableCommand {
 
     @Flag(help: "Skip the segment-to-video timing (needs ffmpeg).")
     var noVideo = false
+
+    @OptionGroup var frame: FrameOptions<RenderFrameSize>
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -31,20 +35,14 @@ struct BenchRenderCommand: ParsableCommand {
         for name in tasks {
             let result: RenderBenchmark
             do {
-                result = try RenderBenchmark.measure(task: name, models: models, frames: frames,
+                result = try RenderBenchmark.measure(task: name, models: models, frames: frames, settings: frame.settings(),
                                                      videoFolder: noVideo ? nil : FileManager.default.temporaryDirectory.path)
             } catch { throw CleanExit.failure(error) }
-            print(column(name, 22), column(String(format: "%.2f", result.setupSeconds), 7, right: true),
-                  column(String(format: "%.0f", result.fastSmallFramesPerSecond), 16, right: true),
-                  column(String(format: "%.1f", result.qualityLargeFramesPerSecond), 21, right: true),
-                  column(result.segmentVideoSeconds.map { String(format: "%.2f", $0) } ?? "-", 15, right: true))
+            print(pad(name, 22), pad(String(format: "%.2f", result.setupSeconds), 7, right: true),
+                  pad(String(format: "%.0f", result.fastSmallFramesPerSecond), 16, right: true),
+                  pad(String(format: "%.1f", result.qualityLargeFramesPerSecond), 21, right: true),
+                  pad(result.segmentVideoSeconds.map { String(format: "%.2f", $0) } ?? "-", 15, right: true))
             fflush(nil)
         }
     }
-}
-
-/// `text` padded with spaces to `width` characters (on the left when `right`).
-private func column(_ text: String, _ width: Int, right: Bool = false) -> String {
-    let padding = String(repeating: " ", count: max(0, width - text.count))
-    return right ? padding + text : text + padding
 }

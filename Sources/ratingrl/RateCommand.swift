@@ -5,7 +5,6 @@ import Foundation
 import Playback
 import RatingPage
 import RatingStore
-import Render
 
 struct RateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,12 +34,7 @@ struct RateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Token every request must carry; required off loopback.", valueName: "T"))
     var token: String?
 
-    @Option(help: "Clip width in pixels (1 to \(SceneRenderer.maximumSize)).")
-    var width = 480
-    @Option(help: "Clip height in pixels (1 to \(SceneRenderer.maximumSize)).")
-    var height = 360
-    @Option(help: "fast (no shadows, reflections, skybox) or quality.")
-    var quality = RenderQuality.quality
+    @OptionGroup var frame: FrameOptions<RatingClipSize>
 
     @Option(help: ArgumentHelp("A text file whose words replace the task's rating instructions shown above the clip (what good behaviour is, for this study).",
                                valueName: "file"))
@@ -50,9 +44,6 @@ struct RateCommand: ParsableCommand {
 
     func run() throws {
         guard (0...65_535).contains(port) else { throw ValidationFailure(message: "--port must be between 0 and 65535 (0: any free one), got \(port)") }
-        guard (1...SceneRenderer.maximumSize).contains(width), (1...SceneRenderer.maximumSize).contains(height) else {
-            throw ValidationFailure(message: "--width and --height must be between 1 and \(SceneRenderer.maximumSize) pixels, got \(width)x\(height)")
-        }
         let instructionText = try instructions.map(Self.readInstructions)
         guard ["127.0.0.1", "localhost", "::1"].contains(host) || token != nil else {
             throw ValidationFailure(message: "--host \(host) listens beyond this machine: add --token T (every request must then carry it)")
@@ -74,7 +65,7 @@ struct RateCommand: ParsableCommand {
             fflush(nil)
         }
         let clips = try ClipCache(folder: db + ".clips", database: database,
-                                  settings: RenderSettings(width: width, height: height, quality: quality), models: models, log: log)
+                                  settings: frame.settings(), models: models, log: log)
         let server = RatingServer(database: database, clips: clips, token: token, allowedHosts: RatingServer.allowedHosts(listeningOn: host),
                                   instructions: instructionText ?? RatingInstructions.text(for: database.task), log: log)
         let (host, port, token) = (self.host, self.port, self.token)

@@ -6,13 +6,18 @@ struct RatingRL: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ratingrl",
         abstract: "Reinforcement learning from ratings on the DeepMind Control Suite.",
-        subcommands: [EnvsCommand.self, TrainCommand.self, SweepCommand.self, SummarizeCommand.self, PlotCommand.self, KeepCommand.self, SegmentReturnsCommand.self, RefitCommand.self, RolloutCommand.self, ReplayCommand.self, RenderCommand.self, ViewCommand.self, RateCommand.self, RatingsCommand.self, ExportCommand.self, BenchEnvCommand.self, BenchRenderCommand.self, BenchPPOCommand.self])
+        subcommands: [EnvsCommand.self, TrainCommand.self, SweepCommand.self, SummarizeCommand.self, PlotCommand.self, KeepCommand.self, SegmentReturnsCommand.self, RefitCommand.self, RolloutCommand.self, ReplayCommand.self, RenderCommand.self, ViewCommand.self, RateCommand.self, RatingsCommand.self, ExportCommand.self, BenchCommand.self])
 
     /// Runs the command as ArgumentParser does, except that an option's value
     /// that does not parse (e.g. one outside its choices) is reported in one
     /// line, like every other mistake, rather than with the option's help and
-    /// the usage after it (`--help` has those).
+    /// the usage after it (`--help` has those), and so is a command's old
+    /// spelling (`RenamedCommand`).
     static func main() {
+        if let renamed = RenamedCommand(arguments: Array(CommandLine.arguments.dropFirst())) {
+            printError("Error: " + renamed.message)
+            exit(withError: ExitCode.validationFailure)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -41,14 +41,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace an existing --output folder.")
     var overwrite = false
 
-    @Option(name: .long, help: ArgumentHelp("Camera: a model camera's name or index, 'track' (follows the root body) or 'free'. Default: the task's.", valueName: "camera"))
-    var camera: String?
-    @Option(name: .long, help: "Frame width in pixels (1 to \(SceneRenderer.maximumSize)).")
-    var width = 320
-    @Option(name: .long, help: "Frame height in pixels (1 to \(SceneRenderer.maximumSize)).")
-    var height = 240
-    @Option(name: .long, help: "fast (no shadows, reflections, skybox) or quality.")
-    var quality = RenderQuality.quality
+    @OptionGroup var frame: FrameOptions<RenderFrameSize>
     @Option(name: .long, help: "OpenGL backend: egl (headless, the default), osmesa (Mesa's off-screen software renderer, headless) or glfw (a hidden window: needs a display, e.g. xvfb-run -a).")
     var gl = GLBackend.egl
 
@@ -62,8 +55,7 @@ struct RenderCommand: ParsableCommand {
             throw ValidationFailure(message: "nothing to write: give --output DIR, --filmstrip FILE.png or --video FILE.mp4")
         }
         if let every, every < 1 { throw ValidationFailure(message: "--every must be at least 1") }
-        let settings = RenderSettings(width: width, height: height, camera: camera.map(CameraChoice.init),
-                                      quality: quality, backend: gl)
+        let settings = frame.settings(backend: gl)
         let summary: RenderSummary
         do { summary = try RenderJob.run(source, settings: settings, outputs: outputs, models: try modelOptions.directory()) } catch {
             throw CleanExit.failure(error)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Playback
-import Render
 
 struct ViewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +11,7 @@ struct ViewCommand: ParsableCommand {
 
         The overlay shows the clip, its episode step, the class the rater gave, the segment's true return and the return the run's last reward model (DIR/reward_model.weights, with the policy's observation normaliser from DIR/checkpoint.weights) predicts for it.
 
-        Keys: n or -> next clip, p or <- previous, space pause, . and , one frame forward / back, + and - faster / slower (1/8x to 4x real time), o order (file, rating: highest class first, disagreement: largest gap between the rank by class and the rank by predicted return first), s screenshot (PNG in --screenshots), h help, q or Esc quit. Each change is also printed, one line each. Needs a display: on a machine without one, run under `xvfb-run -a` (and use `render` for files).
+        Keys: n or -> next clip, p or <- previous, space pause, . and , one frame forward / back, + and - faster / slower (1/8x to 4x real time), o order (file, rating: highest class first, disagreement: largest gap between the rank by class and the rank by predicted return first), s screenshot (PNG in --screenshots), h help, q or Esc quit. Each change is also printed, one line each. The window is --width x --height. Needs a display: on a machine without one, run under `xvfb-run -a` (and use `render` for files).
         """)
 
     @OptionGroup var segments: SegmentSourceOptions
@@ -24,20 +23,13 @@ struct ViewCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder for screenshots (key s).", valueName: "dir"))
     var screenshots = "."
 
-    @Option(name: .long, help: ArgumentHelp("Camera: a model camera's name or index, 'track' or 'free'. Default: the task's.", valueName: "camera"))
-    var camera: String?
-    @Option(name: .long, help: "Frame (and window) width in pixels.")
-    var width = 640
-    @Option(name: .long, help: "Frame (and window) height in pixels.")
-    var height = 480
-    @Option(name: .long, help: "fast (no shadows, reflections, skybox) or quality.")
-    var quality = RenderQuality.quality
+    @OptionGroup var frame: FrameOptions<ViewFrameSize>
 
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
         let source = try clipSource()
-        let settings = RenderSettings(width: width, height: height, camera: camera.map(CameraChoice.init), quality: quality, backend: .glfw)
+        let settings = frame.settings(backend: .glfw)
         let options = SegmentViewer.Options(order: order, paused: paused, screenshotFolder: screenshots)
         do {
             let viewer = try SegmentViewer(source: source, settings: settings, options: options,

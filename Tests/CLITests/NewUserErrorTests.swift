@@ -46,16 +46,32 @@ final class NewUserErrorTests: XCTestCase {
     func testNegativeNumbersReachTheRangeChecks() throws {
         try assertRejected(["rollout", "--task", "cartpole-balance", "--episodes", "-2"], "--episodes must be at least 1, got -2")
         try assertRejected(["rollout", "--seed", "-2"], "'-2' is invalid for '--seed")
-        try assertRejected(["bench-env", "--task", "cartpole-balance", "--steps", "-5"], "--steps must be at least --rounds (3), got -5")
-        try assertRejected(["bench-env", "--task", "cartpole-balance", "--rounds", "-1"], "--rounds must be at least 1, got -1")
-        try assertRejected(["bench-ppo", "--updates", "-1"], "--updates must be at least 1, got -1")
-        try assertRejected(["bench-ppo", "--workers", "-2"], "--workers must be at least 1, got -2")
-        try assertRejected(["bench-ppo", "--estimate-steps", "-2"], "--estimate-steps must be at least 1, got -2")
+        try assertRejected(["bench", "env", "--task", "cartpole-balance", "--steps", "-5"], "--steps must be at least --rounds (3), got -5")
+        try assertRejected(["bench", "env", "--task", "cartpole-balance", "--rounds", "-1"], "--rounds must be at least 1, got -1")
+        try assertRejected(["bench", "ppo", "--updates", "-1"], "--updates must be at least 1, got -1")
+        try assertRejected(["bench", "ppo", "--workers", "-2"], "--workers must be at least 1, got -2")
+        try assertRejected(["bench", "ppo", "--estimate-steps", "-2"], "--estimate-steps must be at least 1, got -2")
     }
 
     /// Zero updates would divide by zero and print -nan.
     func testBenchPPORejectsZeroUpdates() throws {
-        try assertRejected(["bench-ppo", "--updates", "0"], "--updates must be at least 1, got 0")
+        try assertRejected(["bench", "ppo", "--updates", "0"], "--updates must be at least 1, got 0")
+    }
+
+    func testBenchRewardRejectsBadSizes() throws {
+        try assertRejected(["bench", "reward", "--epochs", "0"], "--epochs must be at least 1, got 0")
+        try assertRejected(["bench", "reward", "--members", "-1"], "--members must be at least 1, got -1")
+        try assertRejected(["bench", "reward", "--segments", "500,x"], "'x' is not a positive whole number")
+        try assertRejected(["bench", "reward", "--loss", "mse"], "The value 'mse' is invalid for '--loss <loss>'")
+    }
+
+    /// Scripts that call a benchmark by its old name learn the new one in one line.
+    func testOldBenchSpellingsNameTheNewOnes() throws {
+        for (old, new) in [("bench-env", "bench env"), ("bench-render", "bench render"), ("bench-ppo", "bench ppo")] {
+            try assertRejected([old, "--task", "cartpole-balance"], "\(old) is now 'ratingrl \(new)'")
+            let outcome = try run([old])
+            XCTAssertEqual(outcome.error.trimmingCharacters(in: .whitespacesAndNewlines), "Error: \(old) is now 'ratingrl \(new)'")
+        }
     }
 
     func testSegmentReturnsTakesTheTaskFromTheRunFolder() throws {
@@ -124,7 +140,7 @@ final class NewUserErrorTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "notes")
         // Inside the stated limit the render used to die in MuJoCo; now the limit is what renders.
         try assertRejected(["render", "--task", "cartpole-balance", "--width", "16384", "--height", "16384", "--filmstrip", folder + "/big.png"],
-                           "image size 16384x16384 is not renderable: width and height must be between 1 and 8192")
+                           "--width and --height must be between 1 and 8192 pixels, got 16384x16384")
         // A video, like a frame folder, is not replaced without --overwrite.
         let video = folder + "/clip.mp4"
         try "someone's video".write(toFile: video, atomically: true, encoding: .utf8)

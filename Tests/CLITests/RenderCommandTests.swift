@@ -49,8 +49,8 @@ final class RenderCommandTests: XCTestCase {
         let cases: [([String], [String: String], String)] = [
             (["--replay", replay, "--filmstrip", strip, "--camera", "top"], [:],
              "unknown camera 'top'. Valid cameras: fixed (0), lookatcart (1), track, free"),
-            (["--replay", replay, "--filmstrip", strip, "--width", "0"], [:], "image size 0x240 is not renderable"),
-            (["--replay", replay, "--filmstrip", strip, "--height", "100000"], [:], "image size 320x100000 is not renderable"),
+            (["--replay", replay, "--filmstrip", strip, "--width", "0"], [:], "--width and --height must be between 1 and 8192 pixels, got 0x240"),
+            (["--replay", replay, "--filmstrip", strip, "--height", "100000"], [:], "--width and --height must be between 1 and 8192 pixels, got 320x100000"),
             (["--replay", replay, "--filmstrip", strip, "--gl", "glfw"], ["DISPLAY": "", "WAYLAND_DISPLAY": ""],
              "no usable OpenGL through glfw"),
             (["--replay", replay, "--filmstrip", strip, "--gl", "vulkan"], [:], "The value 'vulkan' is invalid for '--gl <gl>'. Please provide one of 'egl', 'glfw' or 'osmesa'."),
