@@ -61,7 +61,7 @@ let package = Package(
         // Frames of replays, rated segments and policy episodes, and where they go.
         .target(name: "Playback", dependencies: ["Render", "Control", "PPO", "Experiments", "Randomness"]),
         // Segments and their ratings in SQLite (GRDB; Debian's libsqlite3-dev), human and synthetic.
-        .target(name: "RatingStore", dependencies: ["Control", "Experiments", "Ratings", "TensorFiles", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "RatingStore", dependencies: ["Control", "Experiments", "Randomness", "Ratings", "TensorFiles", .product(name: "GRDB", package: "GRDB.swift")]),
         // The rating web page and its JSON API (Hummingbird), clips rendered by Playback.
         .target(name: "RatingPage", dependencies: ["RatingStore", "Playback", "Render", "Control",
                                                    .product(name: "Hummingbird", package: "hummingbird")]),
