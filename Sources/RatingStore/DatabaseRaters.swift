@@ -17,7 +17,7 @@ public final class DatabaseRaters: Rater {
     /// - Parameter log: told, now and then, how many of a round's segments are rated.
     public init(database: RatingDatabase, run: String, log: @escaping (String) -> Void) {
         self.database = database
-        self.run = URL(fileURLWithPath: run).standardizedFileURL.path
+        self.run = SegmentImport.sourceName(run)
         self.log = log
     }
 
