@@ -7,9 +7,10 @@ import RewardLearning
 
 /// One feedback round: choose segments of stored episodes, have the rater
 /// rate them (or take its own rated segments), add them to the label buffer,
-/// and retrain the reward model. Each round also adds uniformly drawn segments to a held-out set that is
-/// never trained on; learned-vs-true correlations are measured over all of it,
-/// so they reflect every stage of training, not only the latest episodes.
+/// and retrain the reward model. Each round also adds uniformly drawn
+/// segments to a held-out set that is never trained on; learned-vs-true
+/// correlations are measured over all of it, so they reflect every stage of
+/// training, not only the latest episodes.
 public struct FeedbackRound {
     public let config: FeedbackConfig
 
