@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "RatingRL",
     products: [
-        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "Experiments", "Sweep", "Render", "Playback", "RatingStore", "RatingPage", "TensorFiles", "ModelExport"]),
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "SegmentReplay", "Experiments", "Sweep", "Render", "Playback", "RatingStore", "RatingPage", "TensorFiles", "ModelExport"]),
         .executable(name: "ratingrl", targets: ["ratingrl"]),
     ],
     dependencies: [
@@ -28,13 +28,15 @@ let package = Package(
         .target(name: "PPO", dependencies: ["Control", "NeuralNet", "Randomness"]),
         .target(name: "Ratings", dependencies: ["Randomness"]),
         .target(name: "RewardLearning", dependencies: ["NeuralNet", "Ratings", "Randomness"]),
+        // A segment replayed from its start state in its task's environment.
+        .target(name: "SegmentReplay", dependencies: ["Control", "Ratings"]),
         // The git commit a binary was built from, written before each build by the BuildCommit plugin.
         .plugin(name: "BuildCommit", capability: .buildTool()),
         .target(name: "BuildInfo", plugins: ["BuildCommit"]),
         // TensorBoard event files (scalars), written as a run goes.
         .target(name: "TensorBoardEvents"),
         .target(name: "Experiments", dependencies: ["BuildInfo", "TensorBoardEvents", "Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning",
-                                                   .product(name: "Yams", package: "Yams")]),
+                                                   "SegmentReplay", .product(name: "Yams", package: "Yams")]),
         // Arrays as files Python loads in one line: safetensors, numpy's .npy and .npz (zlib's CRC-32).
         .target(name: "TensorFiles", dependencies: ["CZlib"]),
         // A trained run's networks and normaliser as safetensors files with a JSON description (`ratingrl export`).
@@ -59,7 +61,7 @@ let package = Package(
         // Frames of replays, rated segments and policy episodes, and where they go.
         .target(name: "Playback", dependencies: ["Render", "Control", "PPO", "Experiments", "Randomness"]),
         // Segments and their ratings in SQLite (GRDB; Debian's libsqlite3-dev), human and synthetic.
-        .target(name: "RatingStore", dependencies: ["Control", "Experiments", "Ratings", "TensorFiles", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "RatingStore", dependencies: ["Control", "Randomness", "Ratings", "SegmentReplay", "TensorFiles", .product(name: "GRDB", package: "GRDB.swift")]),
         // The rating web page and its JSON API (Hummingbird), clips rendered by Playback.
         .target(name: "RatingPage", dependencies: ["RatingStore", "Playback", "Render", "Control",
                                                    .product(name: "Hummingbird", package: "hummingbird")]),
@@ -78,7 +80,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TensorBoardEvents", "PPO", "Randomness", "Control", "RewardLearning", "NeuralNet", "Ratings",
-                                                         "ModelExport", "PythonCheck", "BuildInfo"]),
+                                                         "ModelExport", "PythonCheck", "BuildInfo", "SegmentReplay"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Experiments"]),
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),

@@ -29,10 +29,8 @@ final class FeedbackLoop {
     private(set) var trainingSeconds = 0.0
     /// Ratings given so far.
     var ratingCount: Int { labels.count }
-    /// Ratings from a database to learn from instead of the synthetic rater.
-    let storedRatings: [RatedSegment]?
-    /// People rating each round's segments (online), instead of the synthetic rater.
-    let people: HumanRaters?
+    /// Who gives each round its ratings: the synthetic rater, stored ratings or people.
+    let rater: any Rater
     /// Rounds of the schedule not yet run.
     var roundsLeft: Int { config.schedule.rounds - nextRound }
     /// Rounds run so far.
@@ -41,19 +39,19 @@ final class FeedbackLoop {
     /// - Parameters:
     ///   - initialization: initialises the reward model's networks.
     ///   - random: drives query selection, the rater and reward training.
+    ///   - rater: gives each round its ratings.
     ///   - logSizes: for a resumed run, the byte sizes of `feedback.jsonl` and
     ///     `ratings.jsonl` at the checkpoint (later lines are dropped); nil starts them empty.
     init(config: FeedbackConfig, inputSize: Int, environments: Int, directory: RunDirectory,
-         initialization: inout SeededRandom, random: SeededRandom, logSizes: (feedback: UInt64, ratings: UInt64)? = nil,
-         storedRatings: [RatedSegment]? = nil, people: HumanRaters? = nil) throws {
+         initialization: inout SeededRandom, random: SeededRandom, rater: any Rater,
+         logSizes: (feedback: UInt64, ratings: UInt64)? = nil) throws {
         self.config = config
-        self.storedRatings = storedRatings
-        self.people = people
+        self.rater = rater
         ensemble = try RewardEnsemble(inputSize: inputSize, configuration: config.rewardModel, random: &initialization)
         recorder = EpisodeRecorder(environments: environments,
                                    store: try EpisodeStore(capacity: config.episodeCapacity,
                                                            segmentLength: config.segmentLength))
-        round = try FeedbackRound(config: config)
+        round = FeedbackRound(config: config)
         labels = try LabelBuffer(classCount: config.classes)
         self.random = random
         self.directory = directory
@@ -73,8 +71,9 @@ final class FeedbackLoop {
     /// - Parameters:
     ///   - normalizer: the policy's observation normaliser, for the reward model's inputs.
     ///   - events: told when a round starts and after each of its epochs.
-    ///   - shouldStop: asked after every epoch; when true the round is abandoned
-    ///     by throwing `RunInterrupted` (the run resumes from the checkpoint before it).
+    ///   - shouldStop: asked after every epoch, and by a rater that waits (people)
+    ///     while it waits; when true the round is abandoned by throwing
+    ///     `RunInterrupted` (the run resumes from the checkpoint before it).
     func runDueRounds(envSteps: Int, normalizer: RunningNormalizer, events: (TrainingEvent) -> Void,
                       shouldStop: () -> Bool) throws -> TrainingReport? {
         let schedule = config.schedule
@@ -84,24 +83,9 @@ final class FeedbackLoop {
             events(.roundStarted(round: index, rounds: schedule.rounds, ratings: asked, buffered: labels.count + asked,
                                  envSteps: envSteps))
             do {
-                let rated: [RatedSegment]
-                if let storedRatings {
-                    rated = try round.useStored(index == 0 ? storedRatings : [], store: recorder.store, labels: &labels,
-                                                heldOut: &heldOut, random: &random)
-                } else {
-                    let directory = self.directory.path
-                    rated = try withoutActuallyEscaping(shouldStop) { shouldStop in
-                        try round.rate(index: index, ratings: asked, store: recorder.store, labels: &labels,
-                                       heldOut: &heldOut, ensemble: ensemble, normalizer: normalizer, random: &random,
-                                       people: people.map { people in
-                                           { segments in
-                                               try people.ratings(for: segments, round: index, shouldStop: shouldStop) {
-                                                   RunInterrupted(envSteps: envSteps, directory: directory)
-                                               }
-                                           }
-                                       })
-                    }
-                }
+                let rated = try round.rate(index: index, ratings: asked, store: recorder.store, labels: &labels,
+                                           heldOut: &heldOut, ensemble: ensemble, normalizer: normalizer, rater: rater,
+                                           random: &random, shouldStop: shouldStop)
                 try ratingLog.append(rated.map { RatingLine($0, round: index) })
                 report = try round.train(index: index, labels: labels, heldOut: heldOut, ensemble: ensemble,
                                          normalizer: normalizer, random: &random) { epochs, accuracy in
@@ -110,6 +94,8 @@ final class FeedbackLoop {
                 }
             } catch let interrupted as RunInterrupted {
                 throw interrupted
+            } catch is RatingStopped {
+                throw RunInterrupted(envSteps: envSteps, directory: directory.path)
             } catch {
                 throw RunError("feedback round \(index) at \(envSteps) steps: \(error)")
             }

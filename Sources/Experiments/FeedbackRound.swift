@@ -6,17 +6,16 @@ import Randomness
 import RewardLearning
 
 /// One feedback round: choose segments of stored episodes, have the rater
-/// rate them, add them to the label buffer, and retrain the reward model.
-/// Each round also adds uniformly drawn segments to a held-out set that is
-/// never trained on; learned-vs-true correlations are measured over all of it,
-/// so they reflect every stage of training, not only the latest episodes.
+/// rate them (or take its own rated segments), add them to the label buffer,
+/// and retrain the reward model. Each round also adds uniformly drawn
+/// segments to a held-out set that is never trained on; learned-vs-true
+/// correlations are measured over all of it, so they reflect every stage of
+/// training, not only the latest episodes.
 public struct FeedbackRound {
     public let config: FeedbackConfig
-    public let rater: SyntheticRater
 
-    public init(config: FeedbackConfig) throws {
+    public init(config: FeedbackConfig) {
         self.config = config
-        rater = try config.rater()
     }
 
     /// The segment features for the reward model, with the agent's current
@@ -31,41 +30,28 @@ public struct FeedbackRound {
         }
     }
 
-    /// The first half of round `index`: chooses `ratings` segments, has the
-    /// rater rate them into `labels`, and draws this round's held-out segments.
+    /// The first half of round `index`: asks `rater` for the round's rated
+    /// segments, adds them to `labels`, and draws this round's held-out
+    /// segments. A rater that rates what it is shown gets `ratings` segments
+    /// chosen by the config's query selection (uniform in the first round);
+    /// one with its own rated segments (stored ratings) gets none chosen.
     /// Returns the rated segments (skipped ones are absent).
-    /// - Parameter people: rate the chosen segments instead of the synthetic rater, when given.
+    /// - Parameter shouldStop: passed to a rater that waits (people), which
+    ///   then throws `RatingStopped`.
     public func rate(index: Int, ratings: Int, store: EpisodeStore, labels: inout LabelBuffer, heldOut: inout [Segment],
-                     ensemble: RewardEnsemble, normalizer: RunningNormalizer,
-                     random: inout SeededRandom,
-                     people: ((_ segments: [Segment]) throws -> [Int?])? = nil) throws -> [RatedSegment] {
+                     ensemble: RewardEnsemble, normalizer: RunningNormalizer, rater: any Rater,
+                     random: inout SeededRandom, shouldStop: () -> Bool) throws -> [RatedSegment] {
         let features = Self.features(normalizer: normalizer)
         // The first round draws uniformly, as RbRL does: an untrained ensemble's disagreement is noise.
         let selection = index == 0 ? QuerySelection.uniform : config.querySelection
-        let queries = try selection.select(count: ratings, from: store, random: &random) { candidates in
-            try ensemble.returnStandardDeviations(of: candidates, features: features)
-        }
-        var rated: [RatedSegment] = []
-        let given: [Int?]
-        if let people { given = try people(queries) } else { given = queries.map { rater.rate($0, random: &random) } }
-        for (segment, rating) in zip(queries, given) {
-            if let rating {
-                try labels.append(segment, rating: rating)
-                rated.append(RatedSegment(segment: segment, rating: rating))
+        let rated = try rater.ratings(round: index, choosing: { random in
+            try selection.select(count: ratings, from: store, random: &random) { candidates in
+                try ensemble.returnStandardDeviations(of: candidates, features: features)
             }
-        }
+        }, random: &random, shouldStop: shouldStop)
+        try labels.append(contentsOf: rated)
         try drawHeldOut(from: store, into: &heldOut, random: &random)
         return rated
-    }
-
-    /// The first half of a round that learns from stored ratings: `stored`
-    /// (all of them in the first round, none later) go into `labels`, and the
-    /// round's held-out segments are drawn as in `rate`.
-    public func useStored(_ stored: [RatedSegment], store: EpisodeStore, labels: inout LabelBuffer, heldOut: inout [Segment],
-                          random: inout SeededRandom) throws -> [RatedSegment] {
-        try labels.append(contentsOf: stored)
-        try drawHeldOut(from: store, into: &heldOut, random: &random)
-        return stored
     }
 
     /// Adds the round's held-out segments (for the reports' correlations) from the episodes so far.

@@ -4,6 +4,7 @@ import PPO
 import Randomness
 import Ratings
 import RewardLearning
+import SegmentReplay
 
 /// A reward model trained afresh on a finished run's ratings, round by round
 /// in the order the run received them, with a loss and training settings that

@@ -173,13 +173,11 @@ public final class TrainingRun {
     /// to `logSizes` (progress, evaluations, feedback, ratings, and, from
     /// checkpoints that have it, the TensorBoard event file).
     private init(config: TrainingConfig, models: ModelDirectory, directory: RunDirectory, logSizes: [UInt64]?,
-                 lock: RunLock, storedRatings: [RatedSegment]? = nil, people: HumanRaters? = nil) throws {
-        if let database = config.ratingFeedback?.ratingsDatabase {
-            if config.feedback?.waitForRatings == true {
-                guard people != nil else { throw RunError("this run waits for people to rate in \(database): give it their ratings (ratingrl train --wait does)") }
-            } else if storedRatings == nil {
-                throw RunError("this run learns from the ratings in \(database): load them first (ratingrl train --ratings-db does)")
-            }
+                 lock: RunLock, rater: (any Rater)?) throws {
+        if let database = config.ratingFeedback?.ratingsDatabase, rater == nil {
+            throw RunError(config.feedback?.waitForRatings == true
+                ? "this run waits for people to rate in \(database): give it their ratings (ratingrl train --wait does)"
+                : "this run learns from the ratings in \(database): load them first (ratingrl train --ratings-db does)")
         }
         self.config = config
         self.directory = directory
@@ -208,8 +206,8 @@ public final class TrainingRun {
             let loop = try FeedbackLoop(config: feedbackConfig, inputSize: agent.observationSize + agent.actionSize,
                                         environments: ppo.environments, directory: directory,
                                         initialization: &session.initialization, random: random,
-                                        logSizes: logSizes.map { ($0[2], $0[3]) }, storedRatings: storedRatings,
-                                        people: people)
+                                        rater: try rater ?? feedbackConfig.rater(),
+                                        logSizes: logSizes.map { ($0[2], $0[3]) })
             collector.observer = loop.recorder
             collector.rewardSource = LearnedReward(ensemble: loop.ensemble)
             feedback = loop
@@ -239,12 +237,12 @@ public final class TrainingRun {
     ///   - events: progress, feedback rounds as they go.
     ///   - shouldStop: asked after every update and reward-training epoch; when
     ///     it returns true the run writes a checkpoint and throws `RunInterrupted`.
-    ///   - storedRatings: the ratings of `config.feedback.ratingsDatabase`, when it names one (offline).
-    ///   - people: who rates each round's segments when the run waits for ratings (online).
+    ///   - rater: who gives each feedback round its ratings; nil: the synthetic
+    ///     rater of `config.feedback`. A run whose config names a ratings database
+    ///     needs one: its stored ratings (offline), or the people rating in it (online).
     ///   - blasKernel: the OpenBLAS kernel this process computes with (recorded in the summary and checkpoints).
     public static func run(_ config: TrainingConfig, models: ModelDirectory, directory: RunDirectory,
-                           storedRatings: [RatedSegment]? = nil, people: HumanRaters? = nil,
-                           blasKernel: String = openBLASCoreName(),
+                           rater: (any Rater)? = nil, blasKernel: String = openBLASCoreName(),
                            events: (TrainingEvent) -> Void = { _ in },
                            shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
         let problems = config.problems
@@ -257,7 +255,7 @@ public final class TrainingRun {
         let run: TrainingRun
         do {
             run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil, lock: lock,
-                                  storedRatings: storedRatings, people: people)
+                                  rater: rater)
         } catch {
             if created { directory.removeFailedStart() }
             throw error
@@ -271,9 +269,9 @@ public final class TrainingRun {
     /// starts again from its config.json) and finishes it. The files it ends
     /// with are those of an uninterrupted run, but for timings and unless the
     /// OpenBLAS kernel changed (reported as `.blasKernelChanged`). A finished run
-    /// is returned as it is.
-    public static func resume(directory: RunDirectory, models: ModelDirectory, storedRatings: [RatedSegment]? = nil,
-                              people: HumanRaters? = nil, blasKernel: String = openBLASCoreName(),
+    /// is returned as it is. `rater` is as in `run`.
+    public static func resume(directory: RunDirectory, models: ModelDirectory, rater: (any Rater)? = nil,
+                              blasKernel: String = openBLASCoreName(),
                               events: (TrainingEvent) -> Void = { _ in },
                               shouldStop: () -> Bool = { false }) throws -> TrainingSummary {
         if let data = FileManager.default.contents(atPath: directory.file("summary.json")),
@@ -308,8 +306,7 @@ public final class TrainingRun {
                     throw CheckpointError.damaged(path: file, detail: "log sizes")
                 }
                 run = try TrainingRun(config: config, models: models, directory: directory,
-                                      logSizes: sizes.map { UInt64($0) }, lock: lock, storedRatings: storedRatings,
-                                      people: people)
+                                      logSizes: sizes.map { UInt64($0) }, lock: lock, rater: rater)
                 try run.restore(from: archive)
                 run.lastCheckpoint = (run.position.name, run.position.wallSeconds)
             } catch let error as CheckpointError {
@@ -327,7 +324,7 @@ public final class TrainingRun {
         }
         events(.restarted(reason: "no usable checkpoint in \(directory.file(RunDirectory.checkpointFolder))"))
         let run = try TrainingRun(config: config, models: models, directory: directory, logSizes: nil, lock: lock,
-                                  storedRatings: storedRatings, people: people)
+                                  rater: rater)
         run.position.blasKernels = [blasKernel]
         return try run.execute(events: events, shouldStop: shouldStop)
     }

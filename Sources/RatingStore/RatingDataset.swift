@@ -1,6 +1,6 @@
 import Control
-import Experiments
 import Foundation
+import SegmentReplay
 import TensorFiles
 
 /// A ratings database as a dataset: every rating (in force, or also undone

@@ -1,7 +1,7 @@
 import Control
-import Experiments
 import Foundation
 import Ratings
+import SegmentReplay
 
 extension RatingDatabase {
     /// Every stored rating as a labelled segment for the reward model: each

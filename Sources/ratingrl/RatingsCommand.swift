@@ -34,7 +34,7 @@ struct RatingsCommand: ParsableCommand {
                 guard imported.classCount == database.classCount else {
                     throw RatingStoreError("the run rated with \(imported.classCount ?? 0) classes, the database has \(database.classCount)")
                 }
-                let stored = try database.segments().filter { $0.source == URL(fileURLWithPath: segments).standardizedFileURL.path }
+                let stored = try database.segments().filter { $0.source == SegmentImport.sourceName(segments) }
                 let byIndex = Dictionary(uniqueKeysWithValues: stored.map { ($0.sourceIndex, $0.id) })
                 let already = Set(try database.ratings().filter { $0.source == .synthetic }.map(\.segment))
                 var added = 0

@@ -160,35 +160,30 @@ struct TrainCommand: ParsableCommand {
         if !quiet {
             print("training \(config.task) with \(config.method) (\(config.preset) preset) for \(config.totalSteps) steps, seed \(config.seed), OpenBLAS \(openBLASCoreName()) kernel, build \(BuildCommit.commit.prefix(12))\(BuildCommit.dirty ? " (dirty)" : "") → \(out)")
         }
-        let stored = try Self.storedRatings(config, models: models)
-        let people = try Self.people(config, run: out)
+        let rater = try Self.rater(config, run: out, models: models)
         try runTraining(quiet: quiet) { output, shouldStop in
-            try TrainingRun.run(config, models: models, directory: directory, storedRatings: stored, people: people,
+            try TrainingRun.run(config, models: models, directory: directory, rater: rater,
                                 events: output.handle, shouldStop: shouldStop)
         }
     }
 
-    /// With --wait: the people rating each round in the run's ratings database (created if missing).
-    static func people(_ config: TrainingConfig, run: String) throws -> HumanRaters? {
-        guard let feedback = config.ratingFeedback, feedback.waitForRatings == true, let path = feedback.ratingsDatabase else { return nil }
+    /// Who rates the run in `run` when its ratings database says: with --wait
+    /// the people rating each round in it (created if missing), otherwise its
+    /// stored ratings, replayed into labelled segments. nil (the synthetic
+    /// rater) when it names no database.
+    static func rater(_ config: TrainingConfig, run: String, models: ModelDirectory) throws -> (any Rater)? {
+        guard let feedback = config.ratingFeedback, let path = feedback.ratingsDatabase else { return nil }
         do {
-            let database = try RatingDatabase(path: path, task: config.task, classCount: feedback.classes)
-            return DatabaseRaters(database: database, run: run) { printError($0) }
-        } catch let error as RatingStoreError {
-            throw ValidationFailure(message: error.description)
-        }
-    }
-
-    /// The ratings of the run's ratings database, replayed into labelled segments; nil when it names none.
-    static func storedRatings(_ config: TrainingConfig, models: ModelDirectory) throws -> [RatedSegment]? {
-        guard let feedback = config.ratingFeedback, feedback.waitForRatings != true, let path = feedback.ratingsDatabase else { return nil }
-        do {
+            if feedback.waitForRatings == true {
+                let database = try RatingDatabase(path: path, task: config.task, classCount: feedback.classes)
+                return DatabaseRaters(database: database, run: run) { printError($0) }
+            }
             guard FileManager.default.fileExists(atPath: path) else { throw RatingStoreError("\(path) does not exist") }
             // Refuses a database of another task or class count.
             let database = try RatingDatabase(path: path, task: config.task, classCount: feedback.classes)
             let rated = try database.ratedSegments(in: try Suite.make(config.task, models: models))
             printError("learning from \(rated.count) ratings in \(path)")
-            return rated
+            return StoredRatings(rated)
         } catch let error as RatingStoreError {
             throw ValidationFailure(message: error.description)
         }
@@ -204,10 +199,9 @@ struct TrainCommand: ParsableCommand {
             print("\(path) has finished (summary.json); nothing to resume")
         }
         let config = try? JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: directory.file("config.json"))))
-        let stored = try config.flatMap { try storedRatings($0, models: models) }
-        let people = try config.flatMap { try Self.people($0, run: path) }
+        let rater = try config.flatMap { try Self.rater($0, run: path, models: models) }
         try runTraining(quiet: quiet) { output, shouldStop in
-            try TrainingRun.resume(directory: directory, models: models, storedRatings: stored, people: people,
+            try TrainingRun.resume(directory: directory, models: models, rater: rater,
                                    events: output.handle, shouldStop: shouldStop)
         }
     }

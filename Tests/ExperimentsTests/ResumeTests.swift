@@ -2,6 +2,8 @@ import Control
 @testable import Experiments
 import Foundation
 import PPO
+import Randomness
+import Ratings
 import RewardLearning
 import XCTest
 
@@ -96,6 +98,28 @@ final class ResumeTests: XCTestCase {
             XCTAssertEqual(interruptions, stops.count)
             try assertSameFiles(reference, folder, "interrupted at \(stops)")
         }
+    }
+
+    /// A stop signal while people are rating (the run waits in a round) ends
+    /// the wait; the run resumes from the checkpoint before the round, and
+    /// people who then rate as the synthetic rater would give the files of a
+    /// run the synthetic rater rated throughout.
+    func testARunStoppedWhileWaitingForPeopleResumesToIdenticalFiles() throws {
+        let config = Self.ratingConfig()
+        let reference = temporaryFolder(), folder = temporaryFolder()
+        _ = try TrainingRun.run(config, models: models(), directory: RunDirectory(path: reference, overwrite: false))
+        let people = PeopleWaitingInRound(round: 1, rater: try XCTUnwrap(config.feedback).rater())
+        var calls = 0
+        XCTAssertThrowsError(try TrainingRun.run(config, models: models(), directory: RunDirectory(path: folder, overwrite: false),
+                                                 rater: people, shouldStop: { calls += 1; return calls == 1000 })) { error in
+            XCTAssert(error is RunInterrupted, "\(error)")
+        }
+        XCTAssertEqual(calls, 1000, "the run waited in round 1 until it was told to stop")
+        let lines = try String(contentsOfFile: folder + "/ratings.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssert(lines.allSatisfy { $0.contains("\"round\":0") }, "nothing of round 1 was logged")
+        _ = try TrainingRun.resume(directory: RunDirectory(existing: folder), models: models(),
+                                   rater: PeopleWaitingInRound(round: nil, rater: people.rater))
+        try assertSameFiles(reference, folder, "stopped while waiting for people")
     }
 
     /// Contacts make a simulation sensitive to every bit of its state (and the
@@ -261,5 +285,20 @@ final class ResumeTests: XCTestCase {
         invalid.evaluationEpisodes = 0
         XCTAssertThrowsError(try TrainingRun.run(invalid, models: models(), directory: RunDirectory(path: folder, overwrite: false)))
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder))
+    }
+}
+
+/// People who rate as `rater` would, except that in round `round` they never
+/// do: the run waits, asking whether to stop, until told to.
+private struct PeopleWaitingInRound: Rater {
+    let round: Int?
+    let rater: SyntheticRater
+
+    func ratings(round: Int, choosing choose: (inout SeededRandom) throws -> [Segment], random: inout SeededRandom,
+                 shouldStop: () -> Bool) throws -> [RatedSegment] {
+        guard round == self.round else { return try rater.ratings(round: round, choosing: choose, random: &random, shouldStop: shouldStop) }
+        _ = try choose(&random)
+        while !shouldStop() {}
+        throw RatingStopped()
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Randomness
 import Ratings
 import RewardLearning
+import SegmentReplay
 import XCTest
 
 /// `RewardRefit`: a new reward model trained on a run's ratings, scored on test segments.
