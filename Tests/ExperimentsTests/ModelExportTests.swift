@@ -25,6 +25,10 @@ final class ModelExportTests: XCTestCase {
         ppo.hiddenSizes = [32, 32]
         ppo.activation = .relu
         ppo.gsde = true
+        // Unannealed, as the preset was when this test was written: its policy's means then leave [-1, 1] on
+        // some recorded states, which the clipping check needs (with the annealed rates none did).
+        ppo.annealLearningRate = false
+        ppo.annealClipRange = false
         return TrainingConfig(task: "walker-walk", totalSteps: 2048, seed: 2, preset: "quick", ppo: ppo,
                               evaluationEpisodes: 1, workers: 2)
     }
