@@ -95,8 +95,7 @@ test-slurm: release models
 # Reruns the learning-curve suite of `make test` and rewrites its goldens with
 # this machine's curves and fingerprint (about a minute). Like the tests, it
 # runs without OPENBLAS_CORETYPE so the fingerprint matches `make test`'s.
-golden: deps models
-	$(RELEASE_BUILD)
+golden: release models
 	env -u OPENBLAS_CORETYPE RATINGRL_WRITE_GOLDENS=1 $(RUN_TESTS) --filter LearningCurveRegressionTests
 	@git diff --stat -- Tests/Goldens 2>/dev/null || true
 
