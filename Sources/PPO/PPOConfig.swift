@@ -35,13 +35,6 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     /// Observations are normalised by running statistics and clipped to ±this.
     public var observationClip: Double
 
-    enum CodingKeys: String, CodingKey {
-        case environments, stepsPerRollout, minibatchSize, epochs, learningRate, annealLearningRate, clipRange, annealClipRange
-        case gamma
-        case gaeLambda, entropyCoefficient, valueCoefficient, maxGradientNorm, adamEpsilon, hiddenSizes, activation
-        case logStdInit, gsde, gsdeResampleEvery, observationClip
-    }
-
     public init(environments: Int, stepsPerRollout: Int, minibatchSize: Int, epochs: Int, learningRate: Float,
                 annealLearningRate: Bool = false, clipRange: Float, annealClipRange: Bool, gamma: Float,
                 gaeLambda: Float, entropyCoefficient: Float,
@@ -60,27 +53,15 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     /// Reads a configuration; fields added after a run was written (gSDE, learning-rate annealing) take
     /// their defaults, so older run folders stay readable.
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(environments: try c.decode(Int.self, forKey: .environments),
-                  stepsPerRollout: try c.decode(Int.self, forKey: .stepsPerRollout),
-                  minibatchSize: try c.decode(Int.self, forKey: .minibatchSize),
-                  epochs: try c.decode(Int.self, forKey: .epochs),
-                  learningRate: try c.decode(Float.self, forKey: .learningRate),
-                  annealLearningRate: try c.decodeIfPresent(Bool.self, forKey: .annealLearningRate) ?? false,
-                  clipRange: try c.decode(Float.self, forKey: .clipRange),
-                  annealClipRange: try c.decode(Bool.self, forKey: .annealClipRange),
-                  gamma: try c.decode(Float.self, forKey: .gamma),
-                  gaeLambda: try c.decode(Float.self, forKey: .gaeLambda),
-                  entropyCoefficient: try c.decode(Float.self, forKey: .entropyCoefficient),
-                  valueCoefficient: try c.decode(Float.self, forKey: .valueCoefficient),
-                  maxGradientNorm: try c.decode(Float.self, forKey: .maxGradientNorm),
-                  adamEpsilon: try c.decode(Float.self, forKey: .adamEpsilon),
-                  hiddenSizes: try c.decode([Int].self, forKey: .hiddenSizes),
-                  activation: try c.decode(HiddenActivation.self, forKey: .activation),
-                  logStdInit: try c.decode(Float.self, forKey: .logStdInit),
-                  gsde: try c.decodeIfPresent(Bool.self, forKey: .gsde) ?? false,
-                  gsdeResampleEvery: try c.decodeIfPresent(Int.self, forKey: .gsdeResampleEvery) ?? 4,
-                  observationClip: try c.decode(Double.self, forKey: .observationClip))
+        let container = try decoder.container(keyedBy: FieldKey.self)
+        var config = PPOConfig.quick  // storage only: every field is read or defaulted below
+        for field in Self.fields { try field.decode(&config, container) }
+        self = config
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: FieldKey.self)
+        for field in Self.fields { try field.encode(self, &container) }
     }
 
     /// The paper's configuration (docs/method.md §9, after the RbRL code lineage),
@@ -144,61 +125,15 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     }
 
     /// The names `set(_:to:)` accepts: the JSON keys of this configuration.
-    public static let fieldNames = ["environments", "stepsPerRollout", "minibatchSize", "epochs", "learningRate",
-                                    "annealLearningRate", "clipRange", "annealClipRange", "gamma", "gaeLambda", "entropyCoefficient",
-                                    "valueCoefficient", "maxGradientNorm", "adamEpsilon", "hiddenSizes",
-                                    "activation", "logStdInit", "gsde", "gsdeResampleEvery", "observationClip"]
+    public static let fieldNames = fields.map(\.name)
 
     /// Sets one field from text, e.g. `set("learningRate", to: "1e-4")` or
     /// `set("hiddenSizes", to: "256x256")`.
-    public mutating func set(_ field: String, to text: String) throws {
-        func number<T: LosslessStringConvertible>(_: T.Type) throws -> T {
-            guard let value = T(text) else { throw OverrideError(description: "\(field) takes a number, got '\(text)'") }
-            // JSON (config.json) holds finite numbers only; "1e39" is infinite as a Float.
-            if let real = value as? any BinaryFloatingPoint, !real.isFinite {
-                throw OverrideError(description: "\(field) takes a finite number, got '\(text)'")
-            }
-            return value
+    public mutating func set(_ name: String, to text: String) throws {
+        guard let field = Self.fields.first(where: { $0.name == name }) else {
+            throw OverrideError(description: "unknown field '\(name)'; fields: \(Self.fieldNames.joined(separator: ", "))")
         }
-        switch field {
-        case "environments": environments = try number(Int.self)
-        case "stepsPerRollout": stepsPerRollout = try number(Int.self)
-        case "minibatchSize": minibatchSize = try number(Int.self)
-        case "epochs": epochs = try number(Int.self)
-        case "learningRate": learningRate = try number(Float.self)
-        case "annealLearningRate":
-            guard let flag = Bool(text) else { throw OverrideError(description: "annealLearningRate takes true or false") }
-            annealLearningRate = flag
-        case "clipRange": clipRange = try number(Float.self)
-        case "annealClipRange":
-            guard let flag = Bool(text) else { throw OverrideError(description: "annealClipRange takes true or false") }
-            annealClipRange = flag
-        case "gamma": gamma = try number(Float.self)
-        case "gaeLambda": gaeLambda = try number(Float.self)
-        case "entropyCoefficient": entropyCoefficient = try number(Float.self)
-        case "valueCoefficient": valueCoefficient = try number(Float.self)
-        case "maxGradientNorm": maxGradientNorm = try number(Float.self)
-        case "adamEpsilon": adamEpsilon = try number(Float.self)
-        case "hiddenSizes":
-            let sizes = text.split(separator: "x").compactMap { Int($0) }
-            guard !sizes.isEmpty, sizes.count == text.split(separator: "x").count else {
-                throw OverrideError(description: "hiddenSizes takes widths joined by x, e.g. 256x256x256")
-            }
-            hiddenSizes = sizes
-        case "activation":
-            guard let value = HiddenActivation(rawValue: text) else {
-                throw OverrideError(description: "activation takes \(HiddenActivation.allCases.map(\.rawValue).joined(separator: " or ")), got '\(text)'")
-            }
-            activation = value
-        case "logStdInit": logStdInit = try number(Float.self)
-        case "gsde":
-            guard let flag = Bool(text) else { throw OverrideError(description: "gsde takes true or false") }
-            gsde = flag
-        case "gsdeResampleEvery": gsdeResampleEvery = try number(Int.self)
-        case "observationClip": observationClip = try number(Double.self)
-        default:
-            throw OverrideError(description: "unknown field '\(field)'; fields: \(Self.fieldNames.joined(separator: ", "))")
-        }
+        try field.set(&self, text)
     }
 
     /// Problems with the configuration, each a sentence; empty when valid.

@@ -272,6 +272,45 @@ final class PPOLossTests: XCTestCase {
         XCTAssertTrue(config.annealLearningRate)
         XCTAssertThrowsError(try config.set("annealLearningRate", to: "yes"))
     }
+
+    /// config.json, `--set` and `fieldNames` read one list of fields: every name
+    /// `fieldNames` gives is a key of config.json and a key `set` takes; a run
+    /// written before gSDE and annealing existed reads with their defaults; a
+    /// missing field of the original ones is an error naming it.
+    func testFieldNamesCodingKeysAndSetAgree() throws {
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(PPOConfig.paperQuadruped)) as! [String: Any]
+        XCTAssertEqual(Set(json.keys), Set(PPOConfig.fieldNames))
+        XCTAssertEqual(PPOConfig.fieldNames.count, 20)
+        XCTAssertEqual(try JSONDecoder().decode(PPOConfig.self, from: JSONEncoder().encode(PPOConfig.paperQuadruped)),
+                       PPOConfig.paperQuadruped)
+        var old = json
+        for name in ["annealLearningRate", "gsde", "gsdeResampleEvery"] { old[name] = nil }
+        var expected = PPOConfig.paperQuadruped
+        expected.gsde = false
+        let decoded = try JSONDecoder().decode(PPOConfig.self, from: JSONSerialization.data(withJSONObject: old))
+        XCTAssertEqual(decoded, expected)
+        var missing = json
+        missing["gaeLambda"] = nil
+        XCTAssertThrowsError(try JSONDecoder().decode(PPOConfig.self, from: JSONSerialization.data(withJSONObject: missing))) { error in
+            guard case DecodingError.keyNotFound(let key, _)? = error as? DecodingError else { return XCTFail("\(error)") }
+            XCTAssertEqual(key.stringValue, "gaeLambda")
+        }
+        var config = PPOConfig.quick
+        for (name, text) in [("environments", "3"), ("learningRate", "1e-4"), ("hiddenSizes", "32x16"), ("observationClip", "5")] {
+            try config.set(name, to: text)
+        }
+        XCTAssertEqual([config.environments, config.hiddenSizes.count, Int(config.observationClip)], [3, 2, 5])
+        XCTAssertEqual(config.learningRate, 1e-4)
+        XCTAssertThrowsError(try config.set("learningrate", to: "1")) { error in
+            XCTAssertEqual("\(error)", "unknown field 'learningrate'; fields: " + PPOConfig.fieldNames.joined(separator: ", "))
+        }
+        XCTAssertThrowsError(try config.set("gamma", to: "1e39")) { error in
+            XCTAssertEqual("\(error)", "gamma takes a finite number, got '1e39'")
+        }
+        XCTAssertThrowsError(try config.set("hiddenSizes", to: "32xa")) { error in
+            XCTAssertEqual("\(error)", "hiddenSizes takes widths joined by x, e.g. 256x256x256")
+        }
+    }
 }
 
 final class HiddenActivationTests: XCTestCase {
