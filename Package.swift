@@ -71,7 +71,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
-        .testTarget(name: "CLITests", dependencies: ["ratingrl", "RatingStore", "PythonCheck",
+        .testTarget(name: "CLITests", dependencies: ["ratingrl", "Experiments", "RatingStore", "PythonCheck",
                                                  .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Shared by the gradient-checking test targets.
         .target(name: "GradientCheck", path: "Tests/GradientCheck"),

@@ -6,18 +6,9 @@ import RewardLearning
 /// `TrainingConfig`, nested the same way) plus short names for the common ones.
 public enum ConfigFields {
     /// Short names accepted at the top level of configuration and grid files,
-    /// each standing for a field of `config.json`.
-    public static let shorthands: [(name: String, path: [String])] = [
-        ("tasks", ["task"]), ("methods", ["method"]), ("seeds", ["seed"]), ("steps", ["totalSteps"]),
-        ("classes", ["feedback", "classes"]), ("maxReturn", ["feedback", "maxReturn"]),
-        ("alpha", ["feedback", "rewardModel", "objective", "regression", "scale"]),
-        ("ratings", ["feedback", "schedule", "total"]), ("ratingsPerRound", ["feedback", "schedule", "perRound"]),
-        ("roundInterval", ["feedback", "schedule", "interval"]), ("firstRound", ["feedback", "schedule", "firstRound"]),
-        ("rewardEpochs", ["feedback", "training", "epochs"]), ("stopAccuracy", ["feedback", "training", "stopAccuracy"]),
-        ("query", ["feedback", "querySelection"]), ("unsupervisedSteps", ["feedback", "unsupervisedSteps"]),
-        ("ratingsDb", ["feedback", "ratingsDatabase"]), ("feedbackPreset", ["feedback", "preset"]),
-        ("ratingScale", ["feedback", "scale"]),
-    ]
+    /// each standing for a field of `config.json` (from `ConfigField.all`).
+    public static let shorthands: [(name: String, path: [String])] =
+        ConfigField.all.compactMap { field in field.shorthand.map { ($0, field.path) } }
 
     /// The path a shorthand stands for, or nil.
     public static func path(ofShorthand name: String) -> [String]? {

@@ -1,11 +1,11 @@
-import Foundation
 import ArgumentParser
 import Experiments
 import RewardLearning
 import Ratings
 
 /// Command-line settings of the rating and reward-learning loop; each one
-/// given overrides the same field of a config file (nil: not given).
+/// given overrides the same field of a config file (nil: not given). Which
+/// field each sets is `ConfigField.all`'s (read by `configFields(of:)`).
 struct FeedbackOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A named set of rating-loop settings under the options given: \(FeedbackPreset.all.map { "\($0.name) (\($0.description))" }.joined(separator: "; ")).", valueName: "name"))
     var feedbackPreset: FeedbackPreset?
@@ -70,34 +70,4 @@ struct FeedbackOptions: ParsableArguments {
 
     @Option(parsing: .unconditional, help: "Noisy rater: probability of skipping a segment (default 0).")
     var raterSkip: Double?
-
-    /// The given settings as fields of config.json (`feedback.…`).
-    func overrides() throws -> ConfigValue {
-        let fields: [([String], ConfigValue?)] = [
-            (["preset"], feedbackPreset.map { .string($0.name) }),
-            (["classes"], classes.map { .integer(Int64($0)) }),
-            (["maxReturn"], maxReturn.map(ConfigValue.real)),
-            (["scale"], ratingScale.map { .string($0.rawValue) }),
-            (["rewardModel", "objective", "regression", "scale"], alpha.map(ConfigValue.real)),
-            (["schedule", "total"], ratings.map { .integer(Int64($0)) }),
-            (["schedule", "perRound"], ratingsPerRound.map { .integer(Int64($0)) }),
-            (["schedule", "interval"], roundInterval.map { .integer(Int64($0)) }),
-            (["schedule", "firstRound"], firstRound.map { .integer(Int64($0)) }),
-            (["training", "epochs"], rewardEpochs.map { .integer(Int64($0)) }),
-            (["training", "stopAccuracy"], stopAccuracy.map(ConfigValue.real)),
-            (["training", "stopRule"], stopRule.map { .string($0.rawValue) }),
-            (["training", "minimumEpochs"], minRewardEpochs.map { .integer(Int64($0)) }),
-            (["waitForRatings"], wait ? .bool(true) : nil),
-            (["ratingsDatabase"], ratingsDb.map { .string(URL(fileURLWithPath: $0).standardizedFileURL.path) }),
-            (["querySelection"], query.map { .string($0.rawValue) }),
-            (["unsupervisedSteps"], unsupervisedSteps.map { .integer(Int64($0)) }),
-            (["noise", "boltzmannBeta"], raterBeta.map(ConfigValue.real)),
-            (["noise", "mistakeRate"], raterMistakeRate.map(ConfigValue.real)),
-            (["noise", "myopicGamma"], raterGamma.map(ConfigValue.real)),
-            (["noise", "skipProbability"], raterSkip.map(ConfigValue.real)),
-        ]
-        var tree = ConfigValue.object([:])
-        for (path, value) in fields { if let value { tree = tree.setting(value, at: ["feedback"] + path) } }
-        return tree
-    }
 }

@@ -105,23 +105,10 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    /// The options given on the command line, as fields of config.json.
+    /// The options given on the command line, as fields of config.json
+    /// (which option sets which field: `ConfigField.all`).
     func commandLineFields() throws -> ConfigValue {
-        var tree = try feedbackOptions.overrides()
-        let seedValue = try seed.map { seed -> ConfigValue in
-            guard let value = Int64(exactly: seed) else { throw ValidationFailure(message: "--seed must be below 2^63, got \(seed)") }
-            return .integer(value)
-        }
-        let fields: [(String, ConfigValue?)] = [
-            ("task", task.map(ConfigValue.string)), ("method", method.map { .string($0.rawValue) }),
-            ("totalSteps", steps.map { .integer(Int64($0)) }), ("seed", seedValue),
-            ("preset", preset.map { .string($0.rawValue) }),
-            ("evaluationInterval", evalEvery.map { .integer(Int64($0)) }),
-            ("evaluationEpisodes", evalEpisodes.map { .integer(Int64($0)) }),
-            ("checkpointInterval", checkpointEvery.map { .integer(Int64($0)) }),
-            ("workers", workers.map { .integer(Int64($0)) }),
-        ]
-        for (field, value) in fields { if let value { tree = tree.setting(value, at: [field]) } }
+        var tree = try configFields(of: self).merging(try configFields(of: feedbackOptions))
         if let ppo = try ppoFields(set) { tree = tree.setting(ppo, at: ["ppo"]) }
         return tree
     }
