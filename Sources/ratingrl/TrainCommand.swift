@@ -9,6 +9,17 @@ import RatingStore
 import Ratings
 
 struct TrainCommand: ParsableCommand {
+    /// The shorthands of config and grid files, wrapped for the help text.
+    static let shorthandList: String = {
+        var lines = [""]
+        for (index, name) in ConfigFields.shorthands.map(\.name).enumerated() {
+            let word = index == ConfigFields.shorthands.count - 1 ? name : name + ","
+            if lines[lines.count - 1].count + word.count > 62 { lines.append("") }
+            lines[lines.count - 1] += (lines[lines.count - 1].isEmpty ? "" : " ") + word
+        }
+        return lines.joined(separator: "\n     ")  // under "Shorthands" once the discussion is dedented
+    }()
+
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a policy with PPO and write progress, evaluations, a checkpoint and a summary.",
@@ -26,9 +37,7 @@ struct TrainCommand: ParsableCommand {
                method: ours
                totalSteps: 1000000          # or: steps: 1000000
                feedback: {classes: 6, training: {stopAccuracy: 1}}
-             Shorthands: steps, classes, alpha, maxReturn, ratings,
-             ratingsPerRound, roundInterval, firstRound, rewardEpochs,
-             stopAccuracy, query, unsupervisedSteps;
+             Shorthands: \(shorthandList);
           3. the options given on the command line.
         Unknown fields and invalid values stop the command before it writes;
         every number has a range (the message names it) and must be finite.

@@ -53,4 +53,14 @@ final class ConfigOptionsTests: XCTestCase {
         // Options not given set nothing.
         XCTAssertEqual(try TrainCommand.parse([]).commandLineFields(), .object([:]))
     }
+
+    /// docs/training.md and `train --help` list every shorthand of the table.
+    func testTheDocsAndTheHelpNameEveryShorthand() throws {
+        let page = try String(contentsOf: CommandLineTests.repositoryRoot.appendingPathComponent("docs/training.md"), encoding: .utf8)
+        let help = TrainCommand.helpMessage(columns: 200)
+        for name in ConfigFields.shorthands.map(\.name) {
+            XCTAssertTrue(page.contains("`\(name)`"), "docs/training.md does not name the shorthand \(name)")
+            XCTAssertTrue(help.range(of: "\\b\(name)\\b", options: .regularExpression) != nil, "train --help does not name \(name)")
+        }
+    }
 }
