@@ -56,3 +56,21 @@ func gemm(
                 alpha, a, Int32(lda), b, Int32(ldb),
                 beta, c, Int32(ldc))
 }
+
+/// c ← alpha·op(a)·b + beta·c for whole matrices, where op(a) is `a` or, with
+/// `transposed`, its transpose: one sgemm call.
+public func multiply(_ a: Matrix, transposed: Bool = false, by b: Matrix, alpha: Float = 1, beta: Float, into c: inout Matrix) {
+    let (m, k) = transposed ? (a.columns, a.rows) : (a.rows, a.columns)
+    precondition(b.rows == k && c.rows == m && c.columns == b.columns,
+                 "multiply: op(a) \(m)×\(k) by b \(b.rows)×\(b.columns) into c \(c.rows)×\(c.columns)")
+    guard m > 0, b.columns > 0 else { return }
+    a.values.withUnsafeBufferPointer { a1 in
+        b.values.withUnsafeBufferPointer { b1 in
+            c.values.withUnsafeMutableBufferPointer { c1 in
+                gemm(transposeA: transposed, transposeB: false, m: m, n: b.columns, k: k, alpha: alpha,
+                     a: a1.baseAddress!, lda: a.columns, b: b1.baseAddress!, ldb: b.columns,
+                     beta: beta, c: c1.baseAddress!, ldc: c.columns)
+            }
+        }
+    }
+}

@@ -51,19 +51,17 @@ public final class GaussianPolicy {
             let shared = logStd.map { exp(2 * $0) }
             return (0..<(rows * d)).map { shared[$0 % d] }
         case .stateDependent:
-            let features = features!
-            let f = featureSize
-            let std2 = logStd.map { exp(2 * $0) }
-            var result = [Float](repeating: Self.gsdeEpsilon, count: rows * d)
-            for r in 0..<rows {
-                for i in 0..<f {
-                    let phi = features.values[r * f + i]
-                    let phi2 = phi * phi
-                    for j in 0..<d { result[r * d + j] += phi2 * std2[i * d + j] }
-                }
-            }
-            return result
+            // One sgemm: (rows × f squared features) · (f × d exp(2·logStd)), plus ε.
+            var result = Matrix(rows: rows, columns: d, repeating: Self.gsdeEpsilon)
+            multiply(Self.squared(features!), by: Matrix(rows: featureSize, columns: d, values: logStd.map { exp(2 * $0) }),
+                     beta: 1, into: &result)
+            return result.values
         }
+    }
+
+    /// φ², entry by entry.
+    static func squared(_ features: Matrix) -> Matrix {
+        Matrix(rows: features.rows, columns: features.columns, values: features.values.map { $0 * $0 })
     }
 
     /// Log-density of `actions` under means `means` and per-entry `variances`.

@@ -184,18 +184,15 @@ func accumulateLogStdGradient(policy: GaussianPolicy, varianceGradient: [Float],
             policy.logStdGradient[k % d] += varianceGradient[k] * 2 * variances[k]
         }
     case .stateDependent:
-        let features = features!
+        // d loss/d logStdᵢⱼ = 2·exp(2·logStdᵢⱼ)·Σ_r φ²ᵣᵢ·(d loss/d σ²ᵣⱼ): the sums are
+        // one sgemm, (f × rows φ²ᵀ) · (rows × d variance gradients).
         let f = policy.featureSize
-        let std2 = policy.logStd.map { exp(2 * $0) }
-        for r in 0..<rows {
-            for i in 0..<f {
-                let phi = features.values[r * f + i]
-                let phi2 = 2 * phi * phi
-                for j in 0..<d {
-                    policy.logStdGradient[i * d + j] += varianceGradient[r * d + j] * phi2 * std2[i * d + j]
-                }
-            }
-        }
+        var sums = Matrix(rows: f, columns: d)
+        multiply(GaussianPolicy.squared(features!), transposed: true, by: Matrix(rows: rows, columns: d, values: varianceGradient),
+                 alpha: 2, beta: 0, into: &sums)
+        var gradient = policy.logStdGradient
+        for k in gradient.indices { gradient[k] += sums.values[k] * exp(2 * policy.logStd[k]) }
+        policy.logStdGradient = gradient
     }
 }
 
