@@ -3,7 +3,8 @@
 # same hyperparameters (1 env x 2048 steps, minibatch 64, 10 epochs, 3x256
 # tanh, lr 3e-4, clip 0.2, GAE 0.95) on cartpole-balance and cheetah-run;
 # then the paper preset on walker-walk (ours), estimating the core-minutes of
-# a 4M-step run. Results: runs/bench-ppo/*.json and a table on stdout.
+# a 4M-step run; then the reward-model round's share of sgemm peak.
+# Results: runs/bench-ppo/*.json and a table on stdout.
 # Set BENCH_SB3_PAPER=1 to time SB3's paper preset as well (~1 minute more).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,8 @@ for task in cartpole-balance cheetah-run; do
     scripts/peers/sb3_ppo_bench.sh --task "$task" --preset quick --total-steps 20480 --json "$out/sb3-$task.json" >/dev/null
 done
 "$bin" bench ppo --task walker-walk --preset paper --updates 2 --json "$out/ours-paper-walker-walk.json"
+# The reward-model round (3 members, 3x256, walker-sized inputs), its share of the same peak.
+"$bin" bench reward --segments 2000 --epochs 2 | tee "$out/reward-round.txt"
 if [[ "${BENCH_SB3_PAPER:-0}" == 1 ]]; then
     scripts/peers/sb3_ppo_bench.sh --task walker-walk --preset paper --total-steps 32000 --json "$out/sb3-paper-walker-walk.json" >/dev/null
 fi

@@ -14,6 +14,14 @@ public struct RewardTrainingBenchmark: Sendable, Codable {
     public let wallSecondsPerEpoch: Double
     /// Processor time per epoch, every thread of the process (core-seconds).
     public let processorSecondsPerEpoch: Double
+    /// Floating-point work of one epoch's training passes: forward and backward
+    /// (counted as 3× the forward, as the PPO benchmark counts its update) of
+    /// every member on every row of every segment, in GFLOP.
+    public let gflopPerEpoch: Double
+
+    /// GFLOP per processor-second: the rate per core, comparable with
+    /// single-thread sgemm peak whatever the number of row splits.
+    public var gflopsPerCore: Double { gflopPerEpoch / processorSecondsPerEpoch }
 
     /// Trains an ensemble of `configuration` for `epochs` epochs on `segments`
     /// random segments of `segmentLength` rows of `inputSize` columns, rated in 4 classes.
@@ -29,8 +37,10 @@ public struct RewardTrainingBenchmark: Sendable, Codable {
                                         settings: RewardTrainingSettings(epochs: epochs, stopAccuracy: 1, rowSplits: rowSplits),
                                         random: &random)
         let processor = (BenchmarkClock.processorSeconds() - processorBefore) / Double(report.epochs)
+        let rows = segments * segmentLength
+        let gflop = 3 * ensemble.members.reduce(0) { $0 + $1.network.forwardFLOPs(rows: rows) } / 1e9
         return RewardTrainingBenchmark(segments: segments, epochs: report.epochs,
                                        wallSecondsPerEpoch: report.seconds / Double(report.epochs),
-                                       processorSecondsPerEpoch: processor)
+                                       processorSecondsPerEpoch: processor, gflopPerEpoch: gflop)
     }
 }

@@ -45,15 +45,29 @@ struct BenchRewardCommand: ParsableCommand {
     func run() throws {
         print("OpenBLAS core \(openBLASCoreName()), threads \(openBLASThreadCount()), CPUs \(ProcessInfo.processInfo.activeProcessorCount)")
         print("ensemble \(members) × MLP(\(inputSize) → 256 → 256 → 256 → 1), L = \(length), batch 128, loss \(loss.rawValue), \(splits) row splits")
-        print("segments  epochs  wall s/epoch  CPU s/epoch  wall s/round (100 epochs)")
         let configuration = RewardModelConfiguration(memberCount: members, objective: RewardObjective(loss: loss))
+        var rows: [RewardTrainingBenchmark] = []
+        let peakBefore = SgemmBenchmark.peakGFLOPS()
+        print("segments  epochs  wall s/epoch  CPU s/epoch  wall s/round (100 epochs)  GFLOP/s per core")
         for count in segments {
             let row = try RewardTrainingBenchmark.measure(segments: count, epochs: epochs, inputSize: inputSize, segmentLength: length,
                                                           configuration: configuration, rowSplits: splits)
-            print(String(format: "%8d  %6d  %12.3f  %11.3f  %8.1f", row.segments, row.epochs, row.wallSecondsPerEpoch,
-                         row.processorSecondsPerEpoch, row.wallSecondsPerEpoch * 100))
+            rows.append(row)
+            print(String(format: "%8d  %6d  %12.3f  %11.3f  %25.1f  %16.1f", row.segments, row.epochs, row.wallSecondsPerEpoch,
+                         row.processorSecondsPerEpoch, row.wallSecondsPerEpoch * 100, row.gflopsPerCore))
             fflush(nil)
         }
+        // Peaks are the better of a measurement before and after, as `bench ppo` takes them: PPO's
+        // 64-row product, and the reward model's own (a minibatch of 128 segments' rows per split).
+        let peak = max(peakBefore, SgemmBenchmark.peakGFLOPS())
+        let shardRows = max(1, 128 * length / splits)
+        let ownPeak = SgemmBenchmark.peakGFLOPS(m: shardRows, callsPerRound: max(1, 400 * 64 / shardRows))
+        func shares(_ peak: Double) -> String {
+            rows.map { String(format: "%.0f%%", 100 * $0.gflopsPerCore / peak) }.joined(separator: ", ")
+        }
+        print("reward round, by buffer size: \(shares(peak)) of single-thread sgemm peak " + String(format: "%.1f", peak)
+              + " GFLOP/s (64×256·256×256, PPO's); \(shares(ownPeak)) of " + String(format: "%.1f", ownPeak)
+              + " GFLOP/s (\(shardRows)×256·256×256, its own)")
         let inference = try RewardInferenceBenchmark.measure(inputSize: inputSize, memberCount: members)
         print(String(format: "predictReward, %d rows: %.1f µs per call (checksum %.3f)", inference.rows, inference.microsecondsPerCall,
                      inference.checksum))

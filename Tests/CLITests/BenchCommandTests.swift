@@ -48,11 +48,13 @@ final class BenchCommandTests: XCTestCase {
         let reward = try run(["bench", "reward", "--segments", "4,8", "--epochs", "1", "--input-size", "3", "--length", "5", "--members", "1"])
         XCTAssertEqual(reward.status, 0, reward.error)
         let lines = reward.output.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.count, 6, reward.output)
+        XCTAssertEqual(lines.count, 7, reward.output)
         XCTAssert(lines[1].hasPrefix("ensemble 1 × MLP(3 → 256 → 256 → 256 → 1), L = 5, batch 128, loss ours, 2 row splits"), reward.output)
         XCTAssert(lines[3].hasPrefix("       4       1  "), reward.output)
         XCTAssert(lines[4].hasPrefix("       8       1  "), reward.output)
-        XCTAssert(lines[5].hasPrefix("predictReward, 32 rows: "), reward.output)
+        XCTAssertNotNil(lines[5].range(of: #"^reward round, by buffer size: \d+%, \d+% of single-thread sgemm peak \d+\.\d GFLOP/s .*; \d+%, \d+% of \d+\.\d GFLOP/s \(320×256·256×256, its own\)$"#,
+                                       options: .regularExpression), reward.output)
+        XCTAssert(lines[6].hasPrefix("predictReward, 32 rows: "), reward.output)
 
         let env = try run(["bench", "env", "--task", "cartpole-balance", "--steps", "200", "--rounds", "1"])
         XCTAssertEqual(env.status, 0, env.error)
