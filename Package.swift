@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "RatingRL",
     products: [
-        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "SegmentReplay", "Experiments", "Sweep", "Render", "Playback", "RatingStore", "RatingPage", "TensorFiles", "ModelExport"]),
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "SegmentReplay", "Processes", "Experiments", "Sweep", "Render", "Playback", "RatingStore", "RatingPage", "TensorFiles", "ModelExport"]),
         .executable(name: "ratingrl", targets: ["ratingrl"]),
     ],
     dependencies: [
@@ -35,14 +35,16 @@ let package = Package(
         .target(name: "BuildInfo", plugins: ["BuildCommit"]),
         // TensorBoard event files (scalars), written as a run goes.
         .target(name: "TensorBoardEvents"),
-        .target(name: "Experiments", dependencies: ["BuildInfo", "TensorBoardEvents", "Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning",
+        // Other programs run to their end (Python, Slurm's commands); SIGINT and SIGTERM caught as requests to stop.
+        .target(name: "Processes"),
+        .target(name: "Experiments", dependencies: ["BuildInfo", "TensorBoardEvents", "Control", "PPO", "NeuralNet", "Processes", "Randomness", "Ratings", "RewardLearning",
                                                    "SegmentReplay", .product(name: "Yams", package: "Yams")]),
         // Arrays as files Python loads in one line: safetensors, numpy's .npy and .npz (zlib's CRC-32).
         .target(name: "TensorFiles", dependencies: ["CZlib"]),
         // A trained run's networks and normaliser as safetensors files with a JSON description (`ratingrl export`).
         .target(name: "ModelExport", dependencies: ["Control", "Experiments", "NeuralNet", "PPO", "RewardLearning", "TensorFiles"]),
         // Sweeps: grids of runs, each a child `ratingrl train` process.
-        .target(name: "Sweep", dependencies: ["Experiments"]),
+        .target(name: "Sweep", dependencies: ["Experiments", "Processes"]),
         .target(name: "Control", dependencies: ["MuJoCo", "Randomness"]),
         // Debian's libegl-dev (glvnd); Mesa's libegl-mesa0 and libgl1-mesa-dri at run time.
         // Opened at run time (dlopen), not linked: see Sources/CEGL/shim.h.
@@ -66,7 +68,7 @@ let package = Package(
         .target(name: "RatingPage", dependencies: ["RatingStore", "Playback", "Render", "Control",
                                                    .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "ratingrl", dependencies: [
-            "BuildInfo", "Control", "NeuralNet", "PPO", "Randomness", "Experiments", "Ratings", "RewardLearning", "Sweep", "Render", "Playback", "RatingStore", "RatingPage",
+            "BuildInfo", "Control", "NeuralNet", "PPO", "Processes", "Randomness", "Experiments", "Ratings", "RewardLearning", "Sweep", "Render", "Playback", "RatingStore", "RatingPage",
             "ModelExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -76,12 +78,12 @@ let package = Package(
         // Shared by the gradient-checking test targets.
         .target(name: "GradientCheck", path: "Tests/GradientCheck"),
         // Shared by the test targets that read files with Python's own readers.
-        .target(name: "PythonCheck", dependencies: ["Experiments"], path: "Tests/PythonCheck"),
+        .target(name: "PythonCheck", dependencies: ["Experiments", "Processes"], path: "Tests/PythonCheck"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TensorBoardEvents", "PPO", "Randomness", "Control", "RewardLearning", "NeuralNet", "Ratings",
                                                          "ModelExport", "PythonCheck", "BuildInfo", "SegmentReplay"]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Experiments"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Experiments", "Processes"]),
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),

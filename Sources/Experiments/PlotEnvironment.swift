@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 
 /// The Python interpreter (with matplotlib and rliable) and the script that
 /// `ratingrl plot` draws figures with. `make plot-deps` creates the

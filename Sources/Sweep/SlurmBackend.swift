@@ -1,5 +1,5 @@
-import Experiments
 import Foundation
+import Processes
 
 /// What a Slurm job array asks of the cluster, besides its runs.
 public struct SlurmSettings: Sendable, Equatable {

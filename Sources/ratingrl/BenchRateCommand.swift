@@ -1,6 +1,6 @@
 import ArgumentParser
-import Experiments
 import Foundation
+import Processes
 
 /// `bench rate` is a shell-level benchmark: the server runs as its own
 /// process, Python clients post to it over loopback and headless Chromium

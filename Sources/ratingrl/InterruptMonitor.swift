@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Processes
 import Sweep
 #if canImport(Glibc)
 import Glibc

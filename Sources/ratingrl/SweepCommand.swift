@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Processes
 import Sweep
 
 struct SweepCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Processes
 
 /// Python snippets run in the project's Python environment (`.venv-plot`,
 /// made by `make plot-deps`), for tests that read what RatingRL writes with

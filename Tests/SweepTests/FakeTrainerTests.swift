@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Processes
 import Sweep
 import XCTest
 
