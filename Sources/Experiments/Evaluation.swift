@@ -47,3 +47,17 @@ public final class Evaluator {
         return try Evaluation.run(agent: agent, environments: environments)
     }
 }
+
+/// One row of a run's `evaluations.csv`.
+public struct EvaluationPoint: Sendable, Equatable {
+    public var envSteps: Int
+    public var meanReturn: Double
+    public var stdReturn: Double
+    public var episodes: Int
+    /// Each episode's return; nil in files written before they were recorded.
+    public var returns: [Double]? = nil
+
+    /// The columns of `evaluations.csv`, in order; files written before
+    /// `returns` was recorded have only the first four.
+    public static let columns = ["env_steps", "mean_return", "std_return", "episodes", "returns"]
+}

@@ -91,7 +91,7 @@ public struct RunCatalog: Sendable {
         }
         let config: FlatConfig
         do { config = try FlatConfig(json: Data(contentsOf: URL(fileURLWithPath: folder + "/config.json"))) } catch {
-            throw RunError("config.json is unreadable (\(describe(error)))")
+            throw RunError("config.json is unreadable (\(RunDirectory.describe(error)))")
         }
         for key in ["task", "method", "seed"] where config[key] == nil {
             throw RunError("config.json has no \(key)")
@@ -102,7 +102,7 @@ public struct RunCatalog: Sendable {
                 summary = try JSONDecoder().decode(TrainingSummary.self,
                                                    from: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json")))
             } catch {
-                throw RunError("summary.json is unreadable (\(describe(error)))")
+                throw RunError("summary.json is unreadable (\(RunDirectory.describe(error)))")
             }
             if let summary, summary.task != config["task"] || summary.method != config["method"]
                 || String(summary.seed) != config["seed"] {
@@ -111,32 +111,6 @@ public struct RunCatalog: Sendable {
         }
         return RunRecord(path: path, folder: folder, config: config, summary: summary)
     }
-
-    /// A short description of a decoding or file error.
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context): return "not valid JSON: \(context.debugDescription)"
-        case DecodingError.keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "wrong value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case let error as RunError: return error.description
-        default: return error.localizedDescription
-        }
-    }
-}
-
-/// One row of a run's `evaluations.csv`.
-public struct EvaluationPoint: Sendable, Equatable {
-    public var envSteps: Int
-    public var meanReturn: Double
-    public var stdReturn: Double
-    public var episodes: Int
-    /// Each episode's return; nil in files written before they were recorded.
-    public var returns: [Double]? = nil
-
-    /// The columns of `evaluations.csv`, in order; files written before
-    /// `returns` was recorded have only the first four.
-    public static let columns = ["env_steps", "mean_return", "std_return", "episodes", "returns"]
 }
 
 /// One line of a run's `feedback.jsonl`.
@@ -191,7 +165,7 @@ extension RunRecord {
         let decoder = JSONDecoder()
         return try text.split(whereSeparator: \.isNewline).enumerated().map { index, line in
             do { return try decoder.decode(FeedbackEntry.self, from: Data(line.utf8)) } catch {
-                throw RunError("\(self.path)/feedback.jsonl line \(index + 1): \(RunCatalog.describe(error))")
+                throw RunError("\(self.path)/feedback.jsonl line \(index + 1): \(RunDirectory.describe(error))")
             }
         }
     }

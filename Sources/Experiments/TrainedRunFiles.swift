@@ -21,7 +21,7 @@ extension RunDirectory {
             throw RunError("\(folder) is not a training run folder: it has no readable config.json")
         }
         do { return try JSONDecoder().decode(TrainingConfig.self, from: data) } catch {
-            throw RunError("\(path) is not a valid run configuration (\(RunCatalog.describe(error)))")
+            throw RunError("\(path) is not a valid run configuration (\(describe(error)))")
         }
     }
 
@@ -54,6 +54,18 @@ extension RunDirectory {
             return ensemble
         } catch {
             throw RunError("cannot read the run's reward model \(path): \(error)")
+        }
+    }
+
+    /// A short description of a decoding or file error.
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context): return "not valid JSON: \(context.debugDescription)"
+        case DecodingError.keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "wrong value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case let error as RunError: return error.description
+        default: return error.localizedDescription
         }
     }
 }
