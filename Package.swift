@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "RatingRL",
     products: [
-        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "SegmentReplay", "Processes", "Experiments", "Sweep", "Render", "Playback", "RatingStore", "RatingPage", "TensorFiles", "ModelExport"]),
+        .library(name: "RatingRL", targets: ["MuJoCo", "Randomness", "Control", "NeuralNet", "PPO", "Ratings", "RewardLearning", "SegmentReplay", "Processes", "RunConfiguration", "Training", "Results", "Sweep", "Render", "Playback", "RatingStore", "RatingPage", "TensorFiles", "ModelExport"]),
         .executable(name: "ratingrl", targets: ["ratingrl"]),
     ],
     dependencies: [
@@ -37,14 +37,19 @@ let package = Package(
         .target(name: "TensorBoardEvents"),
         // Other programs run to their end (Python, Slurm's commands); SIGINT and SIGTERM caught as requests to stop.
         .target(name: "Processes"),
-        .target(name: "Experiments", dependencies: ["BuildInfo", "TensorBoardEvents", "Control", "PPO", "NeuralNet", "Processes", "Randomness", "Ratings", "RewardLearning",
-                                                   "SegmentReplay", .product(name: "Yams", package: "Yams")]),
+        // config.json's types, and how configuration files and options resolve into one.
+        .target(name: "RunConfiguration", dependencies: ["Control", "PPO", "Ratings", "RewardLearning", .product(name: "Yams", package: "Yams")]),
+        // A training run: its loop, run folder, checkpoints and logs, and reading back what it left.
+        .target(name: "Training", dependencies: ["BuildInfo", "TensorBoardEvents", "Control", "PPO", "NeuralNet", "Randomness", "Ratings", "RewardLearning",
+                                                "RunConfiguration", "SegmentReplay"]),
+        // Finished run folders read into tables, statistics, tidy CSVs and figures.
+        .target(name: "Results", dependencies: ["Processes", "Randomness", "Ratings", "RewardLearning", "RunConfiguration", "Training"]),
         // Arrays as files Python loads in one line: safetensors, numpy's .npy and .npz (zlib's CRC-32).
         .target(name: "TensorFiles", dependencies: ["CZlib"]),
         // A trained run's networks and normaliser as safetensors files with a JSON description (`ratingrl export`).
-        .target(name: "ModelExport", dependencies: ["Control", "Experiments", "NeuralNet", "PPO", "RewardLearning", "TensorFiles"]),
+        .target(name: "ModelExport", dependencies: ["Control", "NeuralNet", "PPO", "RewardLearning", "TensorFiles", "Training"]),
         // Sweeps: grids of runs, each a child `ratingrl train` process.
-        .target(name: "Sweep", dependencies: ["Experiments", "Processes"]),
+        .target(name: "Sweep", dependencies: ["Processes", "RunConfiguration", "Training"]),
         .target(name: "Control", dependencies: ["MuJoCo", "Randomness"]),
         // Debian's libegl-dev (glvnd); Mesa's libegl-mesa0 and libgl1-mesa-dri at run time.
         // Opened at run time (dlopen), not linked: see Sources/CEGL/shim.h.
@@ -61,36 +66,39 @@ let package = Package(
         // MuJoCo's own renderer in a headless OpenGL context; PNG and video output.
         .target(name: "Render", dependencies: ["MuJoCo", "CMuJoCo", "CEGL", "COSMesa", "CGLFW", "CZlib"]),
         // Frames of replays, rated segments and policy episodes, and where they go.
-        .target(name: "Playback", dependencies: ["Render", "Control", "PPO", "Experiments", "Randomness"]),
+        .target(name: "Playback", dependencies: ["Render", "Control", "PPO", "Randomness", "RunConfiguration", "Training"]),
         // Segments and their ratings in SQLite (GRDB; Debian's libsqlite3-dev), human and synthetic.
         .target(name: "RatingStore", dependencies: ["Control", "Randomness", "Ratings", "SegmentReplay", "TensorFiles", .product(name: "GRDB", package: "GRDB.swift")]),
         // The rating web page and its JSON API (Hummingbird), clips rendered by Playback.
         .target(name: "RatingPage", dependencies: ["RatingStore", "Playback", "Render", "Control",
                                                    .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "ratingrl", dependencies: [
-            "BuildInfo", "Control", "NeuralNet", "PPO", "Processes", "Randomness", "Experiments", "Ratings", "RewardLearning", "Sweep", "Render", "Playback", "RatingStore", "RatingPage",
-            "ModelExport",
+            "BuildInfo", "Control", "NeuralNet", "PPO", "Processes", "Randomness", "Ratings", "RewardLearning", "RunConfiguration", "Training", "Results", "Sweep", "Render", "Playback",
+            "RatingStore", "RatingPage", "ModelExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
-        .testTarget(name: "CLITests", dependencies: ["ratingrl", "Experiments", "RatingStore", "PythonCheck",
+        .testTarget(name: "CLITests", dependencies: ["ratingrl", "RunConfiguration", "RatingStore", "PythonCheck",
                                                  .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Shared by the gradient-checking test targets.
         .target(name: "GradientCheck", path: "Tests/GradientCheck"),
         // Shared by the test targets that read files with Python's own readers.
-        .target(name: "PythonCheck", dependencies: ["Experiments", "Processes"], path: "Tests/PythonCheck"),
+        .target(name: "PythonCheck", dependencies: ["Processes", "Results", "Training"], path: "Tests/PythonCheck"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "PPOTests", dependencies: ["PPO", "NeuralNet", "Randomness"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TensorBoardEvents", "PPO", "Randomness", "Control", "RewardLearning", "NeuralNet", "Ratings",
-                                                         "ModelExport", "PythonCheck", "BuildInfo", "SegmentReplay"]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Experiments", "Processes"]),
+        .testTarget(name: "RunConfigurationTests", dependencies: ["RunConfiguration", "PPO", "Ratings", "RewardLearning"]),
+        // Also ModelExport's tests (they export runs these tests train) and a check of a run's evaluations as Results reads them.
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "RunConfiguration", "Results", "TensorBoardEvents", "PPO", "Randomness", "Control", "RewardLearning",
+                                                      "NeuralNet", "Ratings", "ModelExport", "PythonCheck", "BuildInfo", "SegmentReplay"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "RunConfiguration", "PPO", "RewardLearning"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Processes", "RunConfiguration", "Training"]),
         .testTarget(name: "RatingsTests", dependencies: ["Ratings", "Randomness"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Ratings", "NeuralNet", "Randomness", "GradientCheck"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "TensorBoardEventsTests", dependencies: ["TensorBoardEvents"]),
         .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore", "Control", "PythonCheck", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TensorFilesTests", dependencies: ["TensorFiles", "PythonCheck"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Playback", "Control", "MuJoCo", "Experiments", "PPO", "Randomness", "Ratings", "RewardLearning"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Playback", "Control", "MuJoCo", "PPO", "Randomness", "Ratings", "RewardLearning", "RunConfiguration", "Training"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "MuJoCo", "Randomness"],
                     exclude: ["Fixtures"]),
     ]

@@ -1,5 +1,5 @@
-import Experiments
 import Foundation
+import Training
 #if canImport(Glibc)
 import Glibc
 #endif

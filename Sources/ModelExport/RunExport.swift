@@ -1,9 +1,9 @@
 import Control
-import Experiments
 import Foundation
 import PPO
 import RewardLearning
 import TensorFiles
+import Training
 
 /// What `ratingrl export` writes for a trained run: the policy, the value
 /// network, the observation normaliser and (for rating-based runs) the

@@ -1,7 +1,7 @@
 import Control
-import Experiments
 import Foundation
 import Render
+import Training
 
 /// What to render.
 public enum ClipSource: Sendable, Equatable {

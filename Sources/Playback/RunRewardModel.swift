@@ -1,6 +1,7 @@
-import Experiments
 import Foundation
 import PPO
+import RunConfiguration
+import Training
 
 /// A run's last saved reward model with the policy's observation normaliser:
 /// the reward the policy was trained on, for comparing with ratings.

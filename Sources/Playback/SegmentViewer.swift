@@ -1,7 +1,7 @@
 import Control
-import Experiments
 import Foundation
 import Render
+import Training
 
 /// Loops rated segments (or replays) in a window at real speed, with an
 /// overlay of each one's class, true return and the run's predicted return,

@@ -1,4 +1,3 @@
-import Experiments
 
 /// Grids that come with the program, by name (`ratingrl sweep --grid NAME`).
 public enum BuiltInGrids {

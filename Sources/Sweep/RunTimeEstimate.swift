@@ -1,4 +1,5 @@
-import Experiments
+import RunConfiguration
+
 
 /// A rough estimate of a run's wall time on one core (workers 1, one BLAS
 /// thread), from speeds measured on this project's development machine:

@@ -1,5 +1,5 @@
-import Experiments
 import Foundation
+import RunConfiguration
 
 /// A grid of training runs: configuration fields where a list of values is
 /// an axis, expanded into the cross product of its axes.

@@ -1,5 +1,5 @@
-import Experiments
 import Foundation
+import RunConfiguration
 
 /// A grid's runs under a root folder, with where each stands.
 ///

@@ -1,6 +1,6 @@
-import Experiments
 import Foundation
 import Processes
+import Training
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Experiments
 import Foundation
 import PPO
+import Training
 
 struct BenchPPOCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,10 +1,10 @@
 import ArgumentParser
-import Experiments
-import Playback
 import PPO
+import Playback
 import Ratings
 import Render
 import RewardLearning
+import RunConfiguration
 import Sweep
 
 // The closed vocabularies the command line takes, parsed by their raw values:

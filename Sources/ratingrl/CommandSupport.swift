@@ -1,8 +1,8 @@
 import ArgumentParser
 import Control
 import Foundation
-import Experiments
 import PPO
+import RunConfiguration
 
 extension ModelOptions {
     func directory() throws -> ModelDirectory {

@@ -1,9 +1,9 @@
 import ArgumentParser
-import Experiments
 import Foundation
 import PPO
 import Ratings
 import RewardLearning
+import RunConfiguration
 
 /// The options of `arguments` that set fields of config.json (those named in
 /// `ConfigField.all`), as a tree of those fields; options not given are left

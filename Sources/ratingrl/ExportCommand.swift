@@ -1,5 +1,4 @@
 import ArgumentParser
-import Experiments
 import ModelExport
 
 struct ExportCommand: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Experiments
-import RewardLearning
 import Ratings
+import RewardLearning
+import RunConfiguration
 
 /// Command-line settings of the rating and reward-learning loop; each one
 /// given overrides the same field of a config file (nil: not given). Which

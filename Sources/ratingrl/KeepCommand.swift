@@ -1,6 +1,6 @@
 import ArgumentParser
-import Experiments
 import Foundation
+import Results
 
 struct KeepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

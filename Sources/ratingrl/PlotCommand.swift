@@ -1,6 +1,6 @@
 import ArgumentParser
-import Experiments
 import Foundation
+import Results
 
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Control
-import Experiments
 import Foundation
 import Ratings
 import RewardLearning
+import Training
 
 struct RefitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
-import Experiments
 import Foundation
 import RatingStore
+import Training
 
 extension SegmentImport {
     /// The segments of `path`: a training run's folder (its ratings.jsonl

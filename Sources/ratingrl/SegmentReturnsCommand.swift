@@ -1,7 +1,7 @@
 import ArgumentParser
 import Control
-import Experiments
 import Foundation
+import Training
 
 struct SegmentReturnsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

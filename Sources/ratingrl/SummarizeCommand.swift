@@ -1,6 +1,7 @@
 import ArgumentParser
-import Experiments
 import Foundation
+import Results
+import Training
 
 struct SummarizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Experiments
 import Foundation
 import Processes
+import RunConfiguration
 import Sweep
 
 struct SweepCommand: ParsableCommand {

@@ -1,12 +1,13 @@
 import ArgumentParser
 import BuildInfo
 import Control
-import Experiments
 import Foundation
 import NeuralNet
 import PPO
 import RatingStore
 import Ratings
+import RunConfiguration
+import Training
 
 struct TrainCommand: ParsableCommand {
     /// The shorthands of config and grid files, wrapped for the help text.

@@ -1,8 +1,8 @@
 import ArgumentParser
-import Experiments
 import Foundation
 import RewardLearning
 import Sweep
+import Training
 
 /// Prints a run's events: a progress line at most every two seconds and at
 /// every evaluation, and feedback rounds as they start and train.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Experiments
+import RunConfiguration
 import XCTest
 @testable import ratingrl
 

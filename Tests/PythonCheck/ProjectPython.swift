@@ -1,6 +1,7 @@
-import Experiments
 import Foundation
 import Processes
+import Results
+import Training
 
 /// Python snippets run in the project's Python environment (`.venv-plot`,
 /// made by `make plot-deps`), for tests that read what RatingRL writes with

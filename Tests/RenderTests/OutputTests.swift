@@ -1,8 +1,8 @@
 import Control
-import Experiments
 import Foundation
 import Playback
 import Render
+import Training
 import XCTest
 
 final class PNGTests: XCTestCase {

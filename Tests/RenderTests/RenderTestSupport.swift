@@ -1,10 +1,10 @@
 import Control
-import Experiments
 import Foundation
 import PPO
 import Playback
 import Randomness
 import Render
+import RunConfiguration
 import XCTest
 
 /// A fresh temporary folder, removed after the test.

@@ -1,11 +1,12 @@
 import Control
-import Experiments
 import Foundation
 import PPO
 import Playback
 import Randomness
 import Ratings
 import RewardLearning
+import RunConfiguration
+import Training
 import XCTest
 
 /// The viewer's predicted return: the run's saved reward model on the policy's normalised observations.

@@ -1,6 +1,6 @@
-import Experiments
 import Foundation
 import Processes
+import RunConfiguration
 import Sweep
 import XCTest
 

@@ -1,5 +1,5 @@
-import Experiments
 import Foundation
+import RunConfiguration
 import Sweep
 import XCTest
 

@@ -1,5 +1,6 @@
-import Experiments
 import Foundation
+import RunConfiguration
+import Training
 #if canImport(Glibc)
 import Glibc
 #endif

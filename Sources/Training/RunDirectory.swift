@@ -201,7 +201,7 @@ public struct RunDirectory: Sendable {
 
     /// Writes `data` to a temporary file beside `path`, flushes it to disk and
     /// renames it over `path`, so a crash leaves the old file or the new one whole.
-    static func writeDurably(_ data: Data, to path: String) throws {
+    package static func writeDurably(_ data: Data, to path: String) throws {
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw RunError("cannot write \(temporary): \(String(cString: strerror(errno)))") }

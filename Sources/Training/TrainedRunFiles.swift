@@ -2,6 +2,7 @@ import Foundation
 import PPO
 import Randomness
 import RewardLearning
+import RunConfiguration
 
 /// Reading what a training run left in its folder, for the commands that use
 /// a run (render, view, refit, ratings import, segment-returns).
@@ -58,7 +59,7 @@ extension RunDirectory {
     }
 
     /// A short description of a decoding or file error.
-    static func describe(_ error: Error) -> String {
+    package static func describe(_ error: Error) -> String {
         switch error {
         case DecodingError.dataCorrupted(let context): return "not valid JSON: \(context.debugDescription)"
         case DecodingError.keyNotFound(let key, _): return "missing key '\(key.stringValue)'"

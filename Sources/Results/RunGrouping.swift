@@ -1,4 +1,5 @@
 import Foundation
+import RunConfiguration
 
 /// Which configuration fields tell a set of runs apart. Runs belong to the
 /// same group when every field of their configuration agrees except the seed

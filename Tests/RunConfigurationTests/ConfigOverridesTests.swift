@@ -1,7 +1,7 @@
-import Experiments
 import PPO
 import Ratings
 import RewardLearning
+import RunConfiguration
 import XCTest
 
 /// Configuration files and command-line fields resolving into a TrainingConfig.

@@ -1,10 +1,12 @@
 import Control
-import Experiments
 import Foundation
 import NeuralNet
 import PPO
 import Ratings
+import Results
 import RewardLearning
+import RunConfiguration
+import Training
 import XCTest
 
 extension XCTestCase {

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// The files of finished runs that `summarize` and `plot` read, copied below
 /// another folder at the same relative paths: a record of results small enough

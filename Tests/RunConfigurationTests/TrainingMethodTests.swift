@@ -1,7 +1,7 @@
-import Experiments
 import Foundation
 import PPO
 import RewardLearning
+import RunConfiguration
 import XCTest
 
 /// The method's one name in config.json, grids, folders and on the command

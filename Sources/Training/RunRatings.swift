@@ -1,4 +1,5 @@
 import Foundation
+import RunConfiguration
 
 /// One line of a run's `ratings.jsonl` (the format `TrainingRun` writes).
 public typealias RatingRecord = RatingLine

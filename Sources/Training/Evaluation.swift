@@ -57,6 +57,11 @@ public struct EvaluationPoint: Sendable, Equatable {
     /// Each episode's return; nil in files written before they were recorded.
     public var returns: [Double]? = nil
 
+    public init(envSteps: Int, meanReturn: Double, stdReturn: Double, episodes: Int, returns: [Double]? = nil) {
+        self.envSteps = envSteps; self.meanReturn = meanReturn; self.stdReturn = stdReturn; self.episodes = episodes
+        self.returns = returns
+    }
+
     /// The columns of `evaluations.csv`, in order; files written before
     /// `returns` was recorded have only the first four.
     public static let columns = ["env_steps", "mean_return", "std_return", "episodes", "returns"]

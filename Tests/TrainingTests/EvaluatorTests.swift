@@ -1,7 +1,7 @@
 import Control
-@testable import Experiments
 import PPO
 import Randomness
+@testable import Training
 import XCTest
 
 final class EvaluatorTests: XCTestCase {

@@ -6,6 +6,7 @@ import PPO
 import Randomness
 import Ratings
 import RewardLearning
+import RunConfiguration
 import TensorBoardEvents
 
 /// What a finished run reports (also written to `summary.json`).

@@ -1,9 +1,10 @@
 import Control
-import Experiments
 import Foundation
 import ModelExport
 import PPO
 import PythonCheck
+import RunConfiguration
+import Training
 import XCTest
 
 /// `ratingrl export`'s files, loaded by python/ratingrl_export.py: on 1,000

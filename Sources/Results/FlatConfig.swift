@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// A run's `config.json` flattened to dotted key paths (`feedback.classes`,
 /// `ppo.learningRate`, ...), each with its value as text, so runs with

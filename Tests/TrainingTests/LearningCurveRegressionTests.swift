@@ -1,8 +1,9 @@
 import Control
-import Experiments
 import Foundation
 import PPO
 import RewardLearning
+import RunConfiguration
+import Training
 import XCTest
 
 /// Short seeded cartpole-balance runs (PPO on the true reward, and ours from

@@ -1,10 +1,11 @@
 import Control
-@testable import Experiments
 import Foundation
 import PPO
 import Randomness
 import Ratings
 import RewardLearning
+import RunConfiguration
+@testable import Training
 import XCTest
 
 /// An interrupted run resumed from its checkpoint ends with the files of an

@@ -1,8 +1,8 @@
 import Control
-@testable import Experiments
 import Foundation
 import PythonCheck
 import TensorBoardEvents
+@testable import Training
 import XCTest
 
 /// Runs write TensorBoard event files that TensorBoard's own reader

@@ -1,9 +1,10 @@
 import Foundation
 import NeuralNet
 import PPO
-import Ratings
 import Randomness
+import Ratings
 import RewardLearning
+import RunConfiguration
 
 /// One feedback round: choose segments of stored episodes, have the rater
 /// rate them (or take its own rated segments), add them to the label buffer,

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// Final returns of finished runs, one row per group of runs that share their
 /// whole configuration but the seed (see `RunGrouping`), with the mean and

@@ -1,5 +1,6 @@
 import Foundation
 import RewardLearning
+import Training
 
 /// One run folder found below a results root: its flattened configuration and,
 /// once it has finished, its summary.

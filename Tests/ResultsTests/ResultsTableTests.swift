@@ -1,7 +1,8 @@
-import Experiments
 import Foundation
 import PPO
+import Results
 import RewardLearning
+import RunConfiguration
 import XCTest
 
 final class ResultsTableTests: XCTestCase {

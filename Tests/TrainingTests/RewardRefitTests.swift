@@ -1,10 +1,11 @@
 import Control
-import Experiments
 import Foundation
 import Randomness
 import Ratings
 import RewardLearning
+import RunConfiguration
 import SegmentReplay
+import Training
 import XCTest
 
 /// `RewardRefit`: a new reward model trained on a run's ratings, scored on test segments.

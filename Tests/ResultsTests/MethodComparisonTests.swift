@@ -1,4 +1,4 @@
-@testable import Experiments
+@testable import Results
 import XCTest
 
 /// The statistics a verdict about two methods rests on, checked against

@@ -1,5 +1,6 @@
 import Foundation
 import RewardLearning
+import Training
 
 /// Every run below a root as two tidy CSV tables, ready for a data-frame
 /// library: `runs.csv`, one row per run × evaluation, and `feedback.csv`, one

@@ -3,6 +3,7 @@ import PPO
 import Randomness
 import Ratings
 import RewardLearning
+import RunConfiguration
 
 /// What a rating-based run adds to PPO: the reward model, the recorded
 /// episodes segments are drawn from, the label buffer and held-out set, and
