@@ -1,5 +1,6 @@
 import Foundation
 import RunConfiguration
+import Training
 
 /// A grid's runs under a root folder, with where each stands.
 ///
@@ -153,13 +154,4 @@ public struct SweepPlan: Sendable {
     private func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
-}
-
-/// A duration as 45s, 12m30s, 3h05m or 152d01h.
-public func formatDuration(_ seconds: Double) -> String {
-    guard seconds.isFinite else { return "?" }
-    let s = Int(seconds.rounded())
-    if s >= 86_400 { return "\(s / 86_400)d" + String(format: "%02dh", s % 86_400 / 3600) }
-    if s >= 3600 { return "\(s / 3600)h" + String(format: "%02dm", s % 3600 / 60) }
-    return s >= 60 ? "\(s / 60)m" + String(format: "%02ds", s % 60) : "\(s)s"
 }

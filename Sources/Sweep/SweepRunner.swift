@@ -52,16 +52,12 @@ public struct SweepRunner: Sendable {
         var environment = environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
         // A run stops (with a checkpoint) when the sweep that started it is gone.
-        environment[Self.parentVariable] = "\(getpid())"
+        environment[ParentProcess.variable] = "\(getpid())"
         self.environment = environment
         self.output = output
         self.progressLine = progressLine
         self.quietInterval = quietInterval
     }
-
-    /// The environment variable through which a sweep gives its runs its process id
-    /// (`ratingrl train` stops, with a checkpoint, when that process is gone).
-    public static let parentVariable = "RATINGRL_PARENT_PID"
 
     /// The command that (re)starts `run`.
     public func command(for run: SweepRun) -> [String] {

@@ -1,14 +1,13 @@
 import Dispatch
 import Foundation
 import Processes
-import Sweep
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Turns SIGINT and SIGTERM into a request to stop at the next safe point
 /// (the run then writes a checkpoint); a second SIGINT ends the process at once.
-/// A run started by a sweep (`SweepRunner.parentVariable` in its environment)
+/// A run started by a sweep (`ParentProcess.variable` in its environment)
 /// also stops this way when that sweep has gone, even if it was killed
 /// outright, so no orphaned run goes on beside a rerun of the sweep.
 final class InterruptMonitor: @unchecked Sendable {
@@ -21,7 +20,7 @@ final class InterruptMonitor: @unchecked Sendable {
     /// replaced for as long as the monitor lives.
     init() {
         signals = SignalWatch { [weak self] number in self?.receive(number) }
-        if let value = ProcessInfo.processInfo.environment[SweepRunner.parentVariable], let parent = Int32(value) {
+        if let value = ProcessInfo.processInfo.environment[ParentProcess.variable], let parent = Int32(value) {
             let timer = DispatchSource.makeTimerSource(queue: .global())
             timer.schedule(deadline: .now(), repeating: .seconds(1))
             timer.setEventHandler { [weak self] in

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import RewardLearning
-import Sweep
 import Training
 
 /// Prints a run's events: a progress line at most every two seconds and at
