@@ -31,7 +31,7 @@ BLAS_CORE := $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo SkylakeX
 RUN_ENV := $(if $(BLAS_CORE),OPENBLAS_CORETYPE=$(BLAS_CORE))
 endif
 
-.PHONY: all deps test-deps models build release run test test-slurm golden bench bench-ppo clean help plot-deps tensorboard
+.PHONY: all deps test-deps models build release run test test-slurm golden bench bench-ppo bench-gemm clean help plot-deps tensorboard
 
 # Installs the Debian packages of $(1) that are missing (sudo when not root); $(2) names the target.
 define apt_install
@@ -53,6 +53,7 @@ help:
 	@echo "make golden  rewrite the learning-curve goldens (Tests/Goldens) on this machine; commit them"
 	@echo "make bench   env vs raw MuJoCo; network kernels vs sgemm; reward round time vs buffer; headless rendering; rating server"
 	@echo "make bench-ppo  our PPO vs Stable-Baselines3 PPO, side by side"
+	@echo "make bench-gemm the PPO update's GEMM shapes, OpenBLAS vs libxsmm"
 	@echo "make models  fetch the DeepMind Control Suite XML models into models/"
 	@echo "make deps    install the Debian packages the build needs"
 	@echo "make plot-deps  the project's Python environment ($(PLOT_VENV)): figures, TensorBoard, the Python loaders"
@@ -110,6 +111,16 @@ bench: release models test-deps
 # on first use), same hyperparameters, same run; then the paper preset's cost.
 bench-ppo: release models
 	$(RUN_ENV) scripts/bench-ppo.sh
+
+# The PPO update's GEMM shapes, OpenBLAS against libxsmm (Debian's libxsmm-dev),
+# to decide whether small-GEMM kernels are worth adopting.
+GEMM_APT_PACKAGES := gcc libc6-dev libopenblas-dev libxsmm-dev
+
+bench-gemm:
+	$(call apt_install,$(GEMM_APT_PACKAGES),bench-gemm)
+	@mkdir -p .build
+	gcc -O2 -o .build/bench-small-gemm scripts/bench/small-gemm.c -I/usr/include/libxsmm -lxsmm -lxsmmext -lopenblas -lm -lpthread -ldl
+	$(RUN_ENV) .build/bench-small-gemm
 
 # `ratingrl plot` draws with matplotlib (Debian's) and rliable (PyPI) in a venv
 # that sees Debian's scientific packages; TensorBoard lives there too, and so

@@ -19,17 +19,15 @@ final class ModelExportTests: XCTestCase {
 
     /// A ppo run on walker-walk (6 actions) with ReLU layers and gSDE.
     func ppoConfig() -> TrainingConfig {
-        var ppo = PPOConfig.quick
+        // Unannealed, as the preset was when this test was written: its policy's means then leave [-1, 1] on
+        // some recorded states, which the clipping check needs (with the annealed rates none did).
+        var ppo = PPOConfig.quickUnannealed
         ppo.environments = 4
         ppo.stepsPerRollout = 64
         ppo.epochs = 2
         ppo.hiddenSizes = [32, 32]
         ppo.activation = .relu
         ppo.gsde = true
-        // Unannealed, as the preset was when this test was written: its policy's means then leave [-1, 1] on
-        // some recorded states, which the clipping check needs (with the annealed rates none did).
-        ppo.annealLearningRate = false
-        ppo.annealClipRange = false
         return TrainingConfig(task: "walker-walk", totalSteps: 2048, seed: 2, preset: "quick", ppo: ppo,
                               evaluationEpisodes: 1, workers: 2)
     }

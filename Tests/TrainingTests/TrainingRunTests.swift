@@ -208,10 +208,7 @@ final class RatingRunTests: XCTestCase {
         throw XCTSkip("learning takes minutes unoptimised; `make test` runs the suite in release mode")
         #else
         let folder = temporaryFolder()
-        var ppo = PPOConfig.quick
-        ppo.annealLearningRate = false
-        ppo.annealClipRange = false
-        let summary = try TrainingRun.run(ratingConfig(method: .ours, steps: 300_000, seed: 0, ppo: ppo), models: models(),
+        let summary = try TrainingRun.run(ratingConfig(method: .ours, steps: 300_000, seed: 0, ppo: .quickUnannealed), models: models(),
                                           directory: RunDirectory(path: folder, overwrite: false))
         XCTAssertGreaterThanOrEqual(summary.finalEvalReturn, 800)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(summary.finalSpearman), 0.8)
