@@ -43,8 +43,9 @@ public final class GaussianPolicy {
     /// Width of the features gSDE scales its noise by (the last hidden layer).
     public var featureSize: Int { mean.layers[mean.layers.count - 1].inputSize }
 
-    /// Per-row, per-action variance for the given features (gSDE) or the shared one.
-    func variances(features: Matrix?, rows: Int) -> [Float] {
+    /// Per-row, per-action variance for the given squared features φ² (gSDE;
+    /// `squared(_:)` of the features) or the shared one.
+    func variances(squaredFeatures: Matrix?, rows: Int) -> [Float] {
         let d = actionSize
         switch exploration {
         case .stateIndependent:
@@ -53,7 +54,7 @@ public final class GaussianPolicy {
         case .stateDependent:
             // One sgemm: (rows × f squared features) · (f × d exp(2·logStd)), plus ε.
             var result = Matrix(rows: rows, columns: d, repeating: Self.gsdeEpsilon)
-            multiply(Self.squared(features!), by: Matrix(rows: featureSize, columns: d, values: logStd.map { exp(2 * $0) }),
+            multiply(squaredFeatures!, by: Matrix(rows: featureSize, columns: d, values: logStd.map { exp(2 * $0) }),
                      beta: 1, into: &result)
             return result.values
         }
@@ -81,7 +82,7 @@ public final class GaussianPolicy {
     /// Log-density of `actions` under means `means` with the state-independent spread.
     public func logProbability(actions: Matrix, means: Matrix) -> [Float] {
         precondition(exploration == .stateIndependent, "gSDE log-densities need the features; use ppoLoss")
-        return Self.logProbability(actions: actions, means: means, variances: variances(features: nil, rows: actions.rows))
+        return Self.logProbability(actions: actions, means: means, variances: variances(squaredFeatures: nil, rows: actions.rows))
     }
 
     /// Mean entropy over rows of the per-entry `variances`.
@@ -131,7 +132,7 @@ public final class GaussianPolicy {
                 }
             }
             let logProbabilities = Self.logProbability(actions: actions, means: means,
-                                                       variances: variances(features: features, rows: means.rows))
+                                                       variances: variances(squaredFeatures: Self.squared(features), rows: means.rows))
             return (actions, logProbabilities)
         }
     }
@@ -142,7 +143,7 @@ public final class GaussianPolicy {
     /// Entropy of the state-independent distribution (the same for every state).
     public var entropy: Float {
         precondition(exploration == .stateIndependent, "gSDE's entropy depends on the state")
-        return Self.entropy(variances: variances(features: nil, rows: 1), rows: 1)
+        return Self.entropy(variances: variances(squaredFeatures: nil, rows: 1), rows: 1)
     }
 
     public func zeroGradients() {

@@ -123,9 +123,10 @@ public func ppoLoss(agent: PPOAgent, minibatch: PPOMinibatch, clipRange: Float,
 
     // Policy: clipped surrogate objective.
     let means = policy.mean.forward(minibatch.observations, cache: &policyCache)
-    let features = policy.exploration == .stateDependent
-        ? policyCache.output(ofLayer: policy.mean.layers.count - 2) : nil
-    let variances = policy.variances(features: features, rows: m)
+    // gSDE's φ², squared once for the variances and their gradient.
+    let squaredFeatures = policy.exploration == .stateDependent
+        ? GaussianPolicy.squared(policyCache.output(ofLayer: policy.mean.layers.count - 2)) : nil
+    let variances = policy.variances(squaredFeatures: squaredFeatures, rows: m)
     let logProbabilities = GaussianPolicy.logProbability(actions: minibatch.actions, means: means, variances: variances)
     var meanGradient = Matrix(rows: m, columns: d)
     // d loss / d variance, per row and action; turned into log-std gradients below.
@@ -152,7 +153,7 @@ public func ppoLoss(agent: PPOAgent, minibatch: PPOMinibatch, clipRange: Float,
         }
     }
     policy.mean.backward(meanGradient, cache: policyCache)
-    accumulateLogStdGradient(policy: policy, varianceGradient: varianceGradient, variances: variances, features: features)
+    accumulateLogStdGradient(policy: policy, varianceGradient: varianceGradient, variances: variances, squaredFeatures: squaredFeatures)
 
     // Value function: mean squared error to the λ-returns.
     let predicted = agent.value.forward(minibatch.observations, cache: &valueCache)
@@ -175,7 +176,7 @@ public func ppoLoss(agent: PPOAgent, minibatch: PPOMinibatch, clipRange: Float,
 
 /// Chain rule from per-entry variances to the log standard deviations:
 /// σ² = e^{2s} (state-independent) or σⱼ² = Σᵢ φᵢ²·e^{2sᵢⱼ} + ε (gSDE).
-func accumulateLogStdGradient(policy: GaussianPolicy, varianceGradient: [Float], variances: [Float], features: Matrix?) {
+func accumulateLogStdGradient(policy: GaussianPolicy, varianceGradient: [Float], variances: [Float], squaredFeatures: Matrix?) {
     let d = policy.actionSize
     let rows = varianceGradient.count / d
     switch policy.exploration {
@@ -188,7 +189,7 @@ func accumulateLogStdGradient(policy: GaussianPolicy, varianceGradient: [Float],
         // one sgemm, (f × rows φ²ᵀ) · (rows × d variance gradients).
         let f = policy.featureSize
         var sums = Matrix(rows: f, columns: d)
-        multiply(GaussianPolicy.squared(features!), transposed: true, by: Matrix(rows: rows, columns: d, values: varianceGradient),
+        multiply(squaredFeatures!, transposed: true, by: Matrix(rows: rows, columns: d, values: varianceGradient),
                  alpha: 2, beta: 0, into: &sums)
         var gradient = policy.logStdGradient
         for k in gradient.indices { gradient[k] += sums.values[k] * exp(2 * policy.logStd[k]) }
