@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -11,7 +11,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // One trait, not its default two: SwiftPM 6.3 passes enabled traits as -D flags in an order
+        // that changes from one build plan to the next, and each change recompiled HummingbirdCore
+        // and Hummingbird (swift-package-manager issue 10525, fixed in 6.4). ConfigurationSupport
+        // (building its types from swift-configuration) is unused here.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
     ],
     targets: [
         // Debian's libmujoco-dev (MuJoCo 2.2.2); no pkg-config file is shipped.
