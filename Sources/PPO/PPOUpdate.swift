@@ -191,9 +191,7 @@ func accumulateLogStdGradient(policy: GaussianPolicy, varianceGradient: [Float],
         var sums = Matrix(rows: f, columns: d)
         multiply(squaredFeatures!, transposed: true, by: Matrix(rows: rows, columns: d, values: varianceGradient),
                  alpha: 2, beta: 0, into: &sums)
-        var gradient = policy.logStdGradient
-        for k in gradient.indices { gradient[k] += sums.values[k] * exp(2 * policy.logStd[k]) }
-        policy.logStdGradient = gradient
+        for k in policy.logStdGradient.indices { policy.logStdGradient[k] += sums.values[k] * exp(2 * policy.logStd[k]) }
     }
 }
 
